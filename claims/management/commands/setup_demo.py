@@ -1,0 +1,27 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.demo import ensure_demo_admin, import_sample_article
+
+
+class Command(BaseCommand):
+    help = "Migrate, create the demo admin account and import the sample article (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "setup_demo creates a known admin account; it runs only with DEBUG on"
+            )
+        call_command("migrate", interactive=False, verbosity=0)
+        user, password = ensure_demo_admin(os.environ.get("DEMO_PASSWORD") or None)
+        article, created = import_sample_article(user)
+        database = settings.DATABASES["default"]
+        self.stdout.write(
+            f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}\n"
+            f"Sample article #{article.pk}{' imported' if created else ' already there'}: "
+            f"{article.title}\n"
+            f"Admin: http://127.0.0.1:8000/admin/  username: {user.username}  password: {password}"
+        )
