@@ -146,6 +146,9 @@ class ArticleAdmin(admin.ModelAdmin):
         # Claim offsets point into the body, so it cannot change once imported.
         return [*meta, "highlighted_body", "body_sha256", "imported_at", "imported_by"]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.imported_by = request.user
@@ -312,6 +315,9 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(last_check_state=latest_check_state())
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def save_model(self, request, obj, form, change):
         if not change:

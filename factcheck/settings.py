@@ -174,6 +174,9 @@ STORAGES = {
     },
 }
 
+# Bare domains typed in forms are https://, as Django 6 will do.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }

@@ -10,7 +10,10 @@ from claims.demo import ensure_demo_admin, import_sample_article
 class Command(BaseCommand):
     help = "Migrate, create the demo admin account and import the sample article (DEBUG only)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where the server listens.")
+
+    def handle(self, *args, addr, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "setup_demo creates a known admin account; it runs only with DEBUG on"
@@ -23,5 +26,5 @@ class Command(BaseCommand):
             f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}\n"
             f"Sample article #{article.pk}{' imported' if created else ' already there'}: "
             f"{article.title}\n"
-            f"Admin: http://127.0.0.1:8000/admin/  username: {user.username}  password: {password}"
+            f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
         )

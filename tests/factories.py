@@ -1,0 +1,123 @@
+"""factory_boy factories: the smallest valid rows, each overridable."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from claims.models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    Rating,
+    Review,
+    Source,
+    SourceCheck,
+    Speaker,
+    body_sha256,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"checker{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article de test n°{n}")
+    outlet = "AFP"
+    language = "fr"
+    body = factory.Sequence(
+        lambda n: (
+            f"Le chômage a baissé de {n} % en 2016, a déclaré le ministre.\n\n"
+            f"Il a ajouté que la dette atteignait {n} milliards d'euros."
+        )
+    )
+    body_sha256 = factory.LazyAttribute(lambda a: body_sha256(a.body))
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Personne {n}")
+    kind = Speaker.Kind.PERSON
+    role = "ministre"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"Le chômage a baissé de {n} % en 2016.")
+    language = "fr"
+    speaker = factory.SubFactory(SpeakerFactory)
+    check_worthiness = 0.8
+    claim_type = Claim.Type.STATISTIC
+
+
+class AppearanceFactory(factory.django.DjangoModelFactory):
+    """An appearance whose span is the first sentence of its article's body."""
+
+    class Meta:
+        model = ClaimAppearance
+
+    claim = factory.SubFactory(ClaimFactory)
+    article = factory.SubFactory(ArticleFactory)
+    start = 0
+    end = factory.LazyAttribute(lambda a: a.article.body.index(",") if "," in a.article.body else 5)
+    span_text = factory.LazyAttribute(lambda a: a.article.body[a.start : a.end])
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    claim = factory.SubFactory(ClaimFactory)
+    url = factory.Sequence(lambda n: f"https://www.insee.fr/fr/statistiques/{n}")
+    title = factory.Sequence(lambda n: f"Statistiques n°{n}")
+    kind = Source.Kind.OFFICIAL
+
+
+class SourceCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceCheck
+
+    source = factory.SubFactory(SourceFactory)
+    state = SourceCheck.State.DONE
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyAttribute(lambda c: c.started_at)
+    http_status = 200
+    final_url = factory.LazyAttribute(lambda c: c.source.url)
+    content_sha256 = "0" * 64
+
+
+def default_rating(slug="faux"):
+    return Rating.objects.get(scale__is_default=True, slug=slug)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A published review on the default scale."""
+
+    class Meta:
+        model = Review
+
+    claim = factory.SubFactory(ClaimFactory)
+    rating = factory.LazyFunction(default_rating)
+    conclusion = "Le chiffre est faux."
+    explanation = "Les données de l'Insee montrent le contraire."
+    state = Review.State.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,342 @@
+"""The fact-checkers' admin: every page renders, with a bounded number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Article, Claim, Rating, RatingScale, Review, Source, SourceCheck, Speaker
+
+from .factories import (
+    AppearanceFactory,
+    ArticleFactory,
+    ClaimFactory,
+    ReviewFactory,
+    SourceCheckFactory,
+    SourceFactory,
+    SpeakerFactory,
+    StaffFactory,
+    UserFactory,
+    default_rating,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "article",
+    "claim",
+    "speaker",
+    "source",
+    "sourcecheck",
+    "ratingscale",
+    "rating",
+    "review",
+]
+# A changelist needs session, user, count, rows, filters: never more than this.
+CHANGELIST_MAX_QUERIES = 16
+CHANGE_FORM_MAX_QUERIES = 30
+
+
+def populate(rows):
+    """``rows`` claims, each in an article, with a speaker, two checked sources and a review."""
+    for _ in range(rows):
+        appearance = AppearanceFactory()
+        source = SourceFactory(claim=appearance.claim)
+        SourceFactory(claim=appearance.claim)
+        SourceCheckFactory(source=source)
+        ReviewFactory(claim=appearance.claim)
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory(username="editor"))
+    return client
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_changelist_queries_do_not_grow_with_rows(staff_client, model):
+    url = reverse(f"admin:claims_{model}_changelist")
+    populate(2)
+    few = query_count(staff_client, url)
+    populate(20)
+    many = query_count(staff_client, url)
+    assert many == few
+    assert many <= CHANGELIST_MAX_QUERIES
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_changelist_search_and_filters_render(staff_client, model, django_assert_max_num_queries):
+    populate(3)
+    url = reverse(f"admin:claims_{model}_changelist")
+    with django_assert_max_num_queries(CHANGELIST_MAX_QUERIES):
+        response = staff_client.get(url, {"q": "chômage"} if model != "sourcecheck" else {})
+    assert response.status_code == 200
+
+
+def change_urls():
+    appearance = AppearanceFactory()
+    source = SourceFactory(claim=appearance.claim)
+    check = SourceCheckFactory(source=source)
+    review = ReviewFactory(claim=appearance.claim)
+    rating = default_rating()
+    return {
+        "article": appearance.article.pk,
+        "claim": appearance.claim.pk,
+        "speaker": appearance.claim.speaker.pk,
+        "source": source.pk,
+        "sourcecheck": check.pk,
+        "ratingscale": rating.scale.pk,
+        "rating": rating.pk,
+        "review": review.pk,
+    }
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_change_form_renders_with_bounded_queries(
+    staff_client, model, django_assert_max_num_queries
+):
+    pk = change_urls()[model]
+    url = reverse(f"admin:claims_{model}_change", args=[pk])
+    with django_assert_max_num_queries(CHANGE_FORM_MAX_QUERIES):
+        response = staff_client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", [m for m in CHANGELISTS if m != "sourcecheck"])
+def test_add_form_renders(staff_client, model, django_assert_max_num_queries):
+    with django_assert_max_num_queries(CHANGE_FORM_MAX_QUERIES):
+        response = staff_client.get(reverse(f"admin:claims_{model}_add"))
+    assert response.status_code == 200
+
+
+def test_source_checks_are_read_only(staff_client):
+    check = SourceCheckFactory()
+    assert staff_client.get(reverse("admin:claims_sourcecheck_add")).status_code == 403
+    response = staff_client.post(
+        reverse("admin:claims_sourcecheck_change", args=[check.pk]), {"state": "failed"}
+    )
+    assert response.status_code == 403
+    check.refresh_from_db()
+    assert check.state == SourceCheck.State.DONE
+
+
+def test_article_page_highlights_each_claim_span_and_escapes_the_body(staff_client):
+    article = ArticleFactory(body='Le chômage a baissé de 3 %, <script>alert("x")</script> dit-il.')
+    appearance = AppearanceFactory(article=article, start=0, end=article.body.index(","))
+    response = staff_client.get(reverse("admin:claims_article_change", args=[article.pk]))
+    html = response.content.decode()
+    claim_url = reverse("admin:claims_claim_change", args=[appearance.claim_id])
+    assert f'<a href="{claim_url}">Le chômage a baissé de 3 %</a></mark>' in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("x")' not in html
+
+
+def test_article_body_is_read_only_once_imported(staff_client):
+    article = ArticleFactory()
+    response = staff_client.get(reverse("admin:claims_article_change", args=[article.pk]))
+    assert 'name="body"' not in response.content.decode()
+
+
+def test_adding_an_article_records_who_and_the_digest(staff_client):
+    response = staff_client.post(
+        reverse("admin:claims_article_add"),
+        {"title": "Nouvel article", "language": "fr", "body": "Un texte neuf.", "url": ""},
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(title="Nouvel article")
+    assert article.imported_by.username == "editor"
+    assert len(article.body_sha256) == 64
+
+
+def test_adding_a_source_records_who_added_it(staff_client):
+    claim = ClaimFactory()
+    response = staff_client.post(
+        reverse("admin:claims_source_add"),
+        {"claim": claim.pk, "url": "https://www.insee.fr/fr/statistiques", "kind": "official"},
+    )
+    assert response.status_code == 302
+    assert Source.objects.get(claim=claim).added_by.username == "editor"
+
+
+def inline_post_data(response):
+    """The POST data a browser would send back for a change form, inlines included."""
+    data = {}
+    for name, value in response.context["adminform"].form.initial.items():
+        if value is not None:
+            data[name] = value.pk if hasattr(value, "pk") else value
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+    return data
+
+
+def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
+    article = ArticleFactory(body="Le chômage a baissé de 3 % en 2016. Fin.")
+    speaker = SpeakerFactory()
+    url = reverse("admin:claims_claim_add")
+    data = inline_post_data(staff_client.get(url))
+    data.update(
+        {
+            "text": "Le chômage a baissé de 3 % en 2016.",
+            "language": "fr",
+            "speaker": speaker.pk,
+            "claim_type": "statistic",
+            "status": "in_review",
+            "check_worthiness": "0.9",
+            "appearances-TOTAL_FORMS": "1",
+            "appearances-0-article": article.pk,
+            "appearances-0-start": "0",
+            "appearances-0-end": "35",
+            "sources-TOTAL_FORMS": "1",
+            "sources-0-url": "https://www.insee.fr/fr/statistiques/1",
+            "sources-0-kind": "official",
+            "reviews-TOTAL_FORMS": "1",
+            "reviews-0-rating": default_rating("vrai").pk,
+            "reviews-0-conclusion": "C'est exact.",
+            "reviews-0-state": "draft",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    claim = Claim.objects.get(text="Le chômage a baissé de 3 % en 2016.")
+    assert claim.appearances.get().span_text == "Le chômage a baissé de 3 % en 2016."
+    assert claim.sources.get().added_by.username == "editor"
+    review = claim.reviews.get()
+    assert (review.rating.slug, review.author.username) == ("vrai", "editor")
+
+
+def test_claim_form_refuses_a_span_outside_the_article(staff_client):
+    article = ArticleFactory(body="Court.")
+    url = reverse("admin:claims_claim_add")
+    data = inline_post_data(staff_client.get(url))
+    data.update(
+        {
+            "text": "Une affirmation.",
+            "language": "fr",
+            "claim_type": "other",
+            "status": "candidate",
+            "appearances-TOTAL_FORMS": "1",
+            "appearances-0-article": article.pk,
+            "appearances-0-start": "0",
+            "appearances-0-end": "50",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "only 6 characters" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_publishing_an_incomplete_review_is_refused_with_an_explanation(staff_client):
+    review = ReviewFactory(state=Review.State.DRAFT, published_at=None, rating=None)
+    url = reverse("admin:claims_review_change", args=[review.pk])
+    response = staff_client.post(
+        url,
+        {"claim": review.claim.pk, "state": "published", "conclusion": "Faux.", "explanation": ""},
+    )
+    assert response.status_code == 200
+    assert "needs a rating, a conclusion and a publication date" in response.content.decode()
+    review.refresh_from_db()
+    assert review.state == Review.State.DRAFT
+
+
+class TestClaimFilters:
+    @pytest.fixture
+    def two_claims(self):
+        first = AppearanceFactory(claim=ClaimFactory(text="Premier", status="candidate"))
+        second = AppearanceFactory(
+            claim=ClaimFactory(text="Second", status="selected", language="en")
+        )
+        ReviewFactory(claim=second.claim, rating=default_rating("vrai"))
+        return first, second
+
+    def listed(self, client, **params):
+        response = client.get(reverse("admin:claims_claim_changelist"), params)
+        assert response.status_code == 200
+        return {claim.text for claim in response.context["cl"].result_list}
+
+    def test_by_status(self, staff_client, two_claims):
+        assert self.listed(staff_client, status__exact="candidate") == {"Premier"}
+
+    def test_by_language(self, staff_client, two_claims):
+        assert self.listed(staff_client, language__exact="en") == {"Second"}
+
+    def test_by_speaker(self, staff_client, two_claims):
+        first, _ = two_claims
+        assert self.listed(staff_client, speaker=first.claim.speaker_id) == {"Premier"}
+
+    def test_by_article(self, staff_client, two_claims):
+        _, second = two_claims
+        assert self.listed(staff_client, article=second.article_id) == {"Second"}
+
+    def test_by_rating(self, staff_client, two_claims):
+        vrai = default_rating("vrai")
+        assert self.listed(staff_client, reviews__rating__id__exact=vrai.pk) == {"Second"}
+
+    def test_by_search(self, staff_client, two_claims):
+        assert self.listed(staff_client, q="Premier") == {"Premier"}
+
+    def test_speaker_filter_offers_the_most_used_speakers_only(self, staff_client, two_claims):
+        SpeakerFactory.create_batch(30)  # speakers without claims are not offered
+        response = staff_client.get(reverse("admin:claims_claim_changelist"))
+        speaker_filter = next(
+            spec
+            for spec in response.context["cl"].filter_specs
+            if getattr(spec, "parameter_name", "") == "speaker"
+        )
+        assert len(speaker_filter.lookup_choices) == 2
+
+    def test_a_bad_filter_value_is_refused_cleanly(self, staff_client, two_claims):
+        response = staff_client.get(reverse("admin:claims_claim_changelist"), {"speaker": "abc"})
+        assert response.status_code == 302  # the admin drops invalid lookups with ?e=1
+        assert "e=1" in response["Location"]
+
+
+def test_rating_scale_is_editable(staff_client):
+    scale = RatingScale.objects.get(is_default=True)
+    response = staff_client.get(reverse("admin:claims_ratingscale_change", args=[scale.pk]))
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.total_form_count() == 7
+    rating = Rating.objects.get(slug="faux")
+    response = staff_client.post(
+        reverse("admin:claims_rating_change", args=[rating.pk]),
+        {
+            "scale": scale.pk,
+            "slug": "faux",
+            "label_fr": "Faux",
+            "label_en": "False",
+            "value": "1",
+            "position": "6",
+            "colour": "#aa0000",
+            "definition_fr": "Inexact.",
+            "definition_en": "Inaccurate.",
+        },
+    )
+    assert response.status_code == 302
+    rating.refresh_from_db()
+    assert rating.colour == "#aa0000"
+
+
+class TestPermissions:
+    def test_anonymous_users_are_sent_to_the_login_page(self, client):
+        response = client.get(reverse("admin:claims_claim_changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+    def test_non_staff_users_cannot_enter(self, client):
+        client.force_login(UserFactory())
+        response = client.get(reverse("admin:claims_claim_changelist"))
+        assert response.status_code == 302
+
+    def test_staff_without_permission_is_refused(self, client):
+        client.force_login(UserFactory(is_staff=True))
+        assert client.get(reverse("admin:claims_claim_changelist")).status_code == 403
+        assert not Speaker.objects.exists()
