@@ -68,7 +68,7 @@ def normalize_body(text):
 
     Claim offsets point into this exact string, and its digest identifies the article.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
 
@@ -77,13 +77,15 @@ def parse_published(value):
     """Parse ``YYYY-MM-DD`` or an ISO datetime into an aware datetime (midnight, local time)."""
     if not value:
         return None
-    moment = parse_datetime(value)
+    error = ArticleInputError(f"--published {value!r}: expected YYYY-MM-DD or an ISO datetime")
+    try:
+        moment = parse_datetime(value)
+        day = parse_date(value) if moment is None and len(value) == 10 else None
+    except ValueError:  # well formed but impossible, such as month 13
+        raise error from None
     if moment is None:
-        day = parse_date(value) if len(value) == 10 else None
         if day is None:
-            raise ArticleInputError(
-                f"--published {value!r}: expected YYYY-MM-DD or an ISO datetime"
-            )
+            raise error
         moment = datetime.combine(day, time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)

@@ -1,0 +1,110 @@
+"""The README's first command, end to end: `make demo` on SQLite with in-process tasks."""
+
+import http.cookiejar
+import re
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from .conftest import PROJECT_DIR, free_port, stop_process_group, subprocess_env
+
+
+def read_until(process, pattern, timeout):
+    """Lines of the process's output until one matches ``pattern``."""
+    deadline = time.monotonic() + timeout
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        match = re.search(pattern, line)
+        if match:
+            return match, lines
+    output = "".join(lines)
+    raise AssertionError(f"demo output never matched {pattern!r}:\n{output}")
+
+
+def wait_for_http(url, timeout):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class Browser:
+    """Just enough of a browser for the admin login: cookies and CSRF."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=10) as response:
+            return response.geturl(), response.read().decode()
+
+    def post(self, path, data):
+        csrf = next(c.value for c in self.cookies if c.name == "csrftoken")
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.geturl(), response.read().decode()
+
+
+@pytest.mark.slow
+def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
+    port = free_port()
+    env = subprocess_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        REDIS_URL=None,
+        DEBUG=None,
+        SECRET_KEY=None,
+        DEMO_ADDR=f"127.0.0.1:{port}",
+    )
+    process = subprocess.Popen(
+        ["make", "demo"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        match, lines = read_until(
+            process, r"Admin: (http://\S+)/admin/\s+username: (\S+)\s+password: (\S+)", 300
+        )
+        base, username, password = match.groups()
+        assert base == f"http://127.0.0.1:{port}"
+        assert any("Database: sqlite3" in line for line in lines)
+        assert wait_for_http(f"{base}/healthz", 60) == 200
+
+        browser = Browser(base)
+        browser.get("/admin/login/")
+        landed, _ = browser.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )
+        assert landed == f"{base}/admin/"
+        _, articles = browser.get("/admin/claims/article/")
+        assert "Trump rencontrera Poutine pour la première fois au G20 de Hambourg" in articles
+        article_path = re.search(r'href="(/admin/claims/article/\d+/change/)', articles).group(1)
+        _, article = browser.get(article_path)
+        assert "a annoncé jeudi la Maison Blanche" in article
+        assert "AFP" in article
+    finally:
+        stop_process_group(process)
+        process.stdout.close()
+    assert (tmp_path / "demo.sqlite3").exists()

@@ -1,0 +1,85 @@
+"""docker-compose.yml: no engine runs here, so check that the stack is wired as documented."""
+
+import re
+
+import pytest
+import yaml
+
+from .conftest import PROJECT_DIR
+
+APP_SERVICES = ["web", "worker", "beat"]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+
+
+def command_of(service):
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def test_the_stack_has_its_five_services(compose):
+    assert set(compose["services"]) == {"db", "redis", "web", "worker", "beat"}
+    assert compose["services"]["db"]["image"] == "postgres:16"
+    assert compose["services"]["redis"]["image"] == "redis:7"
+
+
+def test_every_service_has_a_healthcheck(compose):
+    for name, service in compose["services"].items():
+        assert service["healthcheck"]["test"], name
+
+
+def test_app_services_share_one_environment_and_build(compose):
+    services = compose["services"]
+    environments = [services[name]["environment"] for name in APP_SERVICES]
+    assert environments[0] == environments[1] == environments[2]
+    env = environments[0]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379")
+    assert env["DEBUG"] == "0"
+    assert "SECRET_KEY" in env and "ALLOWED_HOSTS" in env
+    for name in APP_SERVICES:
+        assert services[name]["build"] == "."
+        depends = services[name]["depends_on"]
+        assert depends["db"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+
+
+def test_database_credentials_match(compose):
+    db = compose["services"]["db"]["environment"]
+    url = compose["services"]["web"]["environment"]["DATABASE_URL"]
+    user, password, name = re.match(r"postgres://(\w+):(\w+)@db:5432/(\w+)", url).groups()
+    assert (user, password, name) == (
+        db["POSTGRES_USER"],
+        db["POSTGRES_PASSWORD"],
+        db["POSTGRES_DB"],
+    )
+
+
+def test_processes(compose):
+    services = compose["services"]
+    assert "gunicorn factcheck.wsgi" in command_of(services["web"])
+    assert "migrate" in command_of(services["web"])
+    assert "celery -A factcheck worker" in command_of(services["worker"])
+    assert "celery -A factcheck beat" in command_of(services["beat"])
+
+
+def test_the_web_healthcheck_uses_the_health_endpoint(compose):
+    test = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    assert "/healthz" in test
+
+
+def test_dockerfile_installs_the_project_and_runs_gunicorn():
+    dockerfile = (PROJECT_DIR / "Dockerfile").read_text()
+    assert dockerfile.startswith("FROM python:3.11")
+    assert "pip install ." in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "USER factcheck" in dockerfile
+
+
+def test_python_healthchecks_are_valid_python(compose):
+    for name, service in compose["services"].items():
+        test = service["healthcheck"]["test"]
+        if test[:3] == ["CMD", "python", "-c"]:
+            compile(test[3], f"{name} healthcheck", "exec")

@@ -1,0 +1,109 @@
+"""Settings come from the environment: safe development defaults, strict production checks."""
+
+import json
+import secrets
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from .conftest import PROJECT_DIR, manage, subprocess_env
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
+}
+
+SHOW_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "language": settings.LANGUAGE_CODE,
+    "time_zone": settings.TIME_ZONE,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "secure_cookies": settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE,
+}))
+"""
+
+
+def show_settings(**env):
+    result = manage("shell", "--no-imports", "-c", SHOW_SETTINGS, env=subprocess_env(**env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.django_db
+def test_production_values_pass_the_deploy_check():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=subprocess_env(**PRODUCTION)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_defaults_need_nothing():
+    values = show_settings(
+        DATABASE_URL=None, REDIS_URL=None, DEBUG=None, SECRET_KEY=None, LANGUAGE_CODE=None
+    )
+    assert values["debug"] is True
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(PROJECT_DIR / "db.sqlite3")
+    assert values["cache"].endswith("LocMemCache")
+    assert values["eager"] is True
+    assert values["language"] == "fr"
+    assert values["time_zone"] == "Europe/Paris"
+    assert values["ssl_redirect"] is False
+
+
+def test_production_turns_https_on():
+    values = show_settings(**PRODUCTION)
+    assert values["debug"] is False
+    assert values["ssl_redirect"] is True
+    assert values["secure_cookies"] is True
+
+
+def test_redis_url_makes_redis_the_broker_and_the_cache():
+    values = show_settings(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["broker"] == "redis://127.0.0.1:6379/3"
+    assert values["eager"] is False
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set when DEBUG is off"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"LANGUAGE_CODE": "de"}, "LANGUAGE_CODE must be one of fr, en"),
+    ],
+)
+def test_unsafe_production_settings_are_refused(env, message):
+    result = manage("check", env=subprocess_env(**{**PRODUCTION, **env}))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_suite_runs_on_postgresql_and_redis():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_cache_round_trips_through_redis():
+    import redis
+
+    key = f"test-{secrets.token_hex(4)}"
+    cache.set(key, {"verdict": "faux"}, 30)
+    assert cache.get(key) == {"verdict": "faux"}
+    raw = redis.Redis.from_url(settings.REDIS_URL)
+    assert any(key in k.decode() for k in raw.keys(f"*{key}*"))
+    cache.delete(key)
