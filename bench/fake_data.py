@@ -1,6 +1,7 @@
 """Benchmark: how long generate_fake_data takes for N reviews on a fresh PostgreSQL database.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck .venv/bin/python bench/fake_data.py [N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
+        .venv/bin/python bench/fake_data.py [N]
 
 Creates ``<name>_bench`` beside the database DATABASE_URL names, migrates it, times the
 command, counts the rows, and drops the database again.
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,7 +45,9 @@ def main():
         elapsed = time.perf_counter() - started
         with psycopg.connect(bench_url) as conn:
             counts = {
-                table: conn.execute(f"SELECT count(*) FROM claims_{table}").fetchone()[0]
+                table: conn.execute(
+                    sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(f"claims_{table}"))
+                ).fetchone()[0]
                 for table in ["review", "claim", "speaker", "article", "claimappearance", "source"]
             }
     finally:

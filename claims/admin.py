@@ -21,6 +21,10 @@ from .models import (
     Speaker,
 )
 
+admin.site.site_header = "factcheck"
+admin.site.site_title = "factcheck"
+admin.site.index_title = _("Claims, sources and verdicts")
+
 
 def latest_check_state():
     """Subquery: the state of a source's most recent background check."""

@@ -231,7 +231,7 @@ def test_claim_form_refuses_a_span_outside_the_article(staff_client):
     )
     response = staff_client.post(url, data)
     assert response.status_code == 200
-    assert "only 6 characters" in response.content.decode()
+    assert "Le texte de l&#x27;article ne compte que 6 caractères." in response.content.decode()
     assert not Claim.objects.exists()
 
 
@@ -243,7 +243,10 @@ def test_publishing_an_incomplete_review_is_refused_with_an_explanation(staff_cl
         {"claim": review.claim.pk, "state": "published", "conclusion": "Faux.", "explanation": ""},
     )
     assert response.status_code == 200
-    assert "needs a rating, a conclusion and a publication date" in response.content.decode()
+    assert (
+        "Une vérification publiée doit avoir une note, une conclusion et une date de publication."
+        in response.content.decode()
+    )
     review.refresh_from_db()
     assert review.state == Review.State.DRAFT
 
@@ -340,3 +343,12 @@ class TestPermissions:
         client.force_login(UserFactory(is_staff=True))
         assert client.get(reverse("admin:claims_claim_changelist")).status_code == 403
         assert not Speaker.objects.exists()
+
+
+def test_the_admin_speaks_french_by_default_and_english_on_request(staff_client):
+    url = reverse("admin:claims_claim_changelist")
+    french = staff_client.get(url).content.decode()
+    assert "<title>Sélectionnez l’objet affirmation à changer | factcheck</title>" in french
+    assert "Retenue pour vérification" in french  # a status in the filter
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Select claim to change | factcheck</title>" in english
