@@ -22,6 +22,7 @@ from .models import (
     Source,
     Speaker,
     body_sha256,
+    normalize_claim_text,
     normalize_name,
 )
 
@@ -134,10 +135,13 @@ def _create_chunk(rng, seed, offset, states, speakers, ratings):
         claims.append(
             Claim(
                 text=text,
+                normalized_text=normalize_claim_text(text),
                 language=language,
                 speaker=rng.choice(speakers),
                 check_worthiness=round(rng.random(), 3),
-                claim_type=rng.choice([Claim.Type.STATISTIC, Claim.Type.EVENT, Claim.Type.QUOTE]),
+                claim_type=rng.choice(
+                    [Claim.Type.QUANTITY, Claim.Type.EVENT, Claim.Type.STATEMENT]
+                ),
                 status=Claim.Status.PUBLISHED
                 if _state == Review.State.PUBLISHED
                 else Claim.Status.IN_REVIEW,

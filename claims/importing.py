@@ -1,16 +1,28 @@
 """Article import: validate raw input at the edge, then store it once and only once."""
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator
 
-from .models import Article, Language, body_sha256
+from .extraction import ExtractionError, extract
+from .matching import find_matching_claim
+from .models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    Language,
+    Quotation,
+    Speaker,
+    body_sha256,
+    normalize_name,
+)
 
 # Control characters that never occur in text a newsroom would import.
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f"}
@@ -140,3 +152,158 @@ def import_article(
             "imported_by": imported_by,
         },
     )
+
+
+@dataclass
+class ImportResult:
+    article: Article
+    created: bool
+    claims_created: int = 0
+    claims_matched: int = 0
+    quotations: int = 0
+
+
+def import_document(
+    document,
+    *,
+    title="",
+    outlet="",
+    author="",
+    url="",
+    published_at=None,
+    language="",
+    imported_by=None,
+    threshold=None,
+):
+    """Import an article and its extracted claims, speakers and quotations in one transaction.
+
+    The same text imported again returns the existing article and extracts nothing.
+    """
+    body = normalize_body(document.text)
+    if not body:
+        raise ArticleInputError("empty text, nothing to import")
+    existing = Article.objects.filter(body_sha256=body_sha256(body)).first()
+    if existing:
+        return ImportResult(existing, created=False)
+    if language and language not in Language.values:
+        raise ArticleInputError(
+            f"language {language!r} is not supported ({', '.join(Language.values)})"
+        )
+    if published_at is None and document.published:
+        published_at = timezone.make_aware(datetime.combine(document.published, time.min))
+    published_day = timezone.localtime(published_at).date() if published_at else None
+    try:
+        extraction = extract(
+            body,
+            language=language or None,
+            published=published_day,
+            title=title or document.title,
+            threshold=settings.EXTRACTION_THRESHOLD if threshold is None else threshold,
+        )
+    except ExtractionError as exc:
+        raise ArticleInputError(str(exc)) from None
+    try:
+        with transaction.atomic():
+            article, created = import_article(
+                body,
+                title=title or document.title,
+                outlet=outlet or document.site_name,
+                author=author or document.author,
+                url=url or document.url,
+                published_at=published_at,
+                language=extraction.language,
+                imported_by=imported_by,
+            )
+            if not created:  # imported meanwhile by someone else
+                return ImportResult(article, created=False)
+            return save_extraction(article, extraction)
+    except IntegrityError:
+        article = Article.objects.filter(body_sha256=body_sha256(body)).first()
+        if article is None:
+            raise
+        return ImportResult(article, created=False)
+
+
+def save_extraction(article, extraction):
+    """Store an extraction's claims, appearances, speakers and quotations for ``article``."""
+    result = ImportResult(article, created=True)
+    speakers = {}
+
+    def speaker_row(mention):
+        if mention is None:
+            return None
+        if id(mention) not in speakers:
+            speakers[id(mention)] = find_or_create_speaker(mention.name, mention.kind, mention.role)
+        return speakers[id(mention)]
+
+    claim_at = {}
+    for candidate in extraction.claims:
+        claim = find_matching_claim(candidate.text, extraction.language)
+        if claim is None:
+            claim = Claim.objects.create(
+                text=candidate.text,
+                language=extraction.language,
+                speaker=speaker_row(candidate.speaker),
+                quotation=candidate.quote.text if candidate.quote else "",
+                check_worthiness=candidate.checkworthiness,
+                checkworthiness_reasons=candidate.reasons,
+                claim_type=candidate.claim_type,
+            )
+            result.claims_created += 1
+        else:
+            result.claims_matched += 1
+        ClaimAppearance.objects.get_or_create(
+            claim=claim,
+            article=article,
+            start=candidate.start,
+            end=candidate.end,
+            defaults={
+                "span_text": article.body[candidate.start : candidate.end],
+                "annotations": {
+                    "entities": [e.as_dict() for e in candidate.entities],
+                    "dates": [d.as_dict() for d in candidate.dates],
+                    "numbers": [n.as_dict() for n in candidate.numbers],
+                },
+            },
+        )
+        claim_at[(candidate.start, candidate.end)] = claim
+    quotations = []
+    for quote in extraction.quotes:
+        claim = next(
+            (c for (start, end), c in claim_at.items() if start <= quote.start < end), None
+        )
+        quotations.append(
+            Quotation(
+                article=article,
+                claim=claim,
+                speaker=speaker_row(quote.speaker),
+                kind=quote.kind,
+                start=quote.start,
+                end=quote.end,
+                text=quote.text,
+                cue=quote.cue[:100],
+            )
+        )
+    Quotation.objects.bulk_create(quotations, ignore_conflicts=True)
+    result.quotations = len(quotations)
+    return result
+
+
+def find_or_create_speaker(name, kind, role=""):
+    """The Speaker for a name: by normalized name, else a unique fuller name that ends with it
+    (« Trump » → « Donald Trump »), else a new row."""
+    normalized = normalize_name(name)
+    speaker = Speaker.objects.filter(normalized_name=normalized, kind=kind).first()
+    if speaker is None and kind == Speaker.Kind.PERSON:
+        fuller = list(
+            Speaker.objects.filter(kind=kind, normalized_name__endswith=f" {normalized}")[:2]
+        )
+        speaker = fuller[0] if len(fuller) == 1 else None
+    if speaker is None:
+        speaker, _ = Speaker.objects.get_or_create(
+            normalized_name=normalized, kind=kind, defaults={"name": name, "role": role[:300]}
+        )
+    elif role and not speaker.role:
+        speaker.role = role[:300]
+        speaker.save(update_fields=["role"])
+    return speaker

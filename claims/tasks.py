@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import connection
 
+from .import_jobs import run_import_job
+
 
 @shared_task
 def ping():
@@ -15,3 +17,10 @@ def ping():
         "name": str(connection.settings_dict["NAME"]),
         "ok": one == 1,
     }
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id):
+    """Fetch or read, extract and store one import job (on the ``extraction`` queue)."""
+    job = run_import_job(job_id)
+    return {"job": job.pk, "state": job.state, "article": job.article_id}

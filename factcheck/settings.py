@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -144,6 +145,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/Paris")
+# CPU-bound extraction has its own queue so it scales apart from I/O-bound work.
+CELERY_TASK_ROUTES = {"claims.tasks.run_import": {"queue": "extraction"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +187,11 @@ REST_FRAMEWORK = {
 
 # Article import limits: a news article is a few kilobytes; anything past this is a mistake.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2 * 1024 * 1024)
+# Sentences scoring at least this become candidate claims.
+EXTRACTION_THRESHOLD = float(env("EXTRACTION_THRESHOLD", "0.5"))
+# CIDRs the source fetcher may reach although they are private or loopback.
+# Only for tests and local setups: in production this reopens server-side request forgery.
+SOURCE_FETCH_ALLOWED_NETWORKS = env("SOURCE_FETCH_ALLOWED_NETWORKS")
 
 # HTTPS and cookies. Off in development, on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -91,6 +91,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 "worker",
                 "--pool=solo",
                 "--concurrency=1",
+                "--queues=celery,extraction",
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",

@@ -66,7 +66,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     language = "fr"
     speaker = factory.SubFactory(SpeakerFactory)
     check_worthiness = 0.8
-    claim_type = Claim.Type.STATISTIC
+    claim_type = Claim.Type.QUANTITY
 
 
 class AppearanceFactory(factory.django.DjangoModelFactory):

@@ -188,7 +188,7 @@ def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
             "text": "Le chômage a baissé de 3 % en 2016.",
             "language": "fr",
             "speaker": speaker.pk,
-            "claim_type": "statistic",
+            "claim_type": "quantity",
             "status": "in_review",
             "check_worthiness": "0.9",
             "appearances-TOTAL_FORMS": "1",

@@ -7,7 +7,7 @@ import yaml
 
 from .conftest import PROJECT_DIR
 
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker", "extraction-worker", "beat"]
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +20,8 @@ def command_of(service):
     return command if isinstance(command, str) else " ".join(command)
 
 
-def test_the_stack_has_its_five_services(compose):
-    assert set(compose["services"]) == {"db", "redis", "web", "worker", "beat"}
+def test_the_stack_has_its_services(compose):
+    assert set(compose["services"]) == {"db", "redis", "web", "worker", "extraction-worker", "beat"}
     assert compose["services"]["db"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
@@ -34,7 +34,7 @@ def test_every_service_has_a_healthcheck(compose):
 def test_app_services_share_one_environment_and_build(compose):
     services = compose["services"]
     environments = [services[name]["environment"] for name in APP_SERVICES]
-    assert environments[0] == environments[1] == environments[2]
+    assert all(env == environments[0] for env in environments)
     env = environments[0]
     assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:6379")
@@ -61,7 +61,9 @@ def test_processes(compose):
     services = compose["services"]
     assert "gunicorn factcheck.wsgi" in command_of(services["web"])
     assert "migrate" in command_of(services["web"])
-    assert "celery -A factcheck worker" in command_of(services["worker"])
+    assert "celery -A factcheck worker --queues=celery" in command_of(services["worker"])
+    extraction = command_of(services["extraction-worker"])
+    assert "worker --queues=extraction --pool=prefork" in extraction
     assert "celery -A factcheck beat" in command_of(services["beat"])
 
 

@@ -1,0 +1,10 @@
+"""The fact-checkers' admin: triage claims, attach sources, see their checks, draft verdicts."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import articles, imports, sources, verdicts  # noqa: F401 - registers the model admins
+
+admin.site.site_header = "factcheck"
+admin.site.site_title = "factcheck"
+admin.site.index_title = _("Claims, sources and verdicts")

@@ -1,0 +1,257 @@
+"""Articles, claims and speakers: where fact-checkers triage."""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from ..highlighting import highlight_spans
+from ..models import Article, Claim, ClaimAppearance, Quotation, Review, Source, Speaker
+from .common import ArticleFilter, SpeakerFilter, check_state_display, latest_check_state
+
+
+class ArticleClaimsInline(admin.TabularInline):
+    """The claims an article carries, read-only here: claims are edited on their own page."""
+
+    model = ClaimAppearance
+    verbose_name = _("claim in this article")
+    verbose_name_plural = _("claims in this article")
+    fields = ["claim_link", "speaker", "status", "check_worthiness", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim__speaker")
+
+    @admin.display(description=_("claim"))
+    def claim_link(self, appearance):
+        url = reverse("admin:claims_claim_change", args=[appearance.claim_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(appearance.claim.text).chars(120))
+
+    @admin.display(description=_("speaker"))
+    def speaker(self, appearance):
+        return appearance.claim.speaker or "—"
+
+    @admin.display(description=_("status"))
+    def status(self, appearance):
+        return appearance.claim.get_status_display()
+
+    @admin.display(description=_("check-worthiness"))
+    def check_worthiness(self, appearance):
+        return appearance.claim.check_worthiness
+
+
+REASON_LABELS = {
+    "number": _("contains a figure"),
+    "date": _("refers to a date"),
+    "attributed": _("attributed to a speaker"),
+    "named_entity": _("names a person, organisation or place"),
+    "comparison": _("compares, ranks or describes a change"),
+    "causal": _("states a cause or consequence"),
+    "prediction": _("states a plan or prediction"),
+    "law": _("refers to a law, rule or court decision"),
+    "factual_verb": _("reports a completed event"),
+    "question": _("is a question"),
+    "exclamation": _("is an exclamation"),
+    "opinion": _("expresses an opinion"),
+    "first_person_opinion": _("speaks in the first person"),
+    "short": _("is too short to check"),
+    "vague": _("is vague"),
+}
+
+
+class QuotationInline(admin.TabularInline):
+    model = Quotation
+    fields = ["kind", "text", "speaker", "cue", "claim"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "claim")
+
+
+class ClaimQuotationInline(QuotationInline):
+    fields = ["kind", "text", "speaker", "cue", "article"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "article")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "language", "published_at", "claim_count", "imported_at"]
+    list_filter = ["language", "published_at", "imported_at"]
+    search_fields = ["title", "url", "outlet", "author"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["highlighted_body", "body_sha256", "imported_at", "imported_by"]
+    inlines = [ArticleClaimsInline, QuotationInline]
+    list_select_related = ["imported_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_total=Count("appearances"))
+
+    def get_fields(self, request, obj=None):
+        meta = ["title", "url", "outlet", "author", "published_at", "language"]
+        if obj is None:
+            return [*meta, "body"]
+        # Claim offsets point into the body, so it cannot change once imported.
+        return [*meta, "highlighted_body", "body_sha256", "imported_at", "imported_by"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.imported_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("claims"), ordering="claim_total")
+    def claim_count(self, article):
+        return article.claim_total
+
+    @admin.display(description=_("body"))
+    def highlighted_body(self, article):
+        spans = [
+            (
+                appearance.start,
+                appearance.end,
+                Truncator(appearance.claim.text).chars(200),
+                reverse("admin:claims_claim_change", args=[appearance.claim_id]),
+            )
+            for appearance in article.appearances.select_related("claim")
+        ]
+        return format_html(
+            '<div class="article-body">{}</div>', highlight_spans(article.body, spans)
+        )
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}
+
+
+class AppearanceInline(admin.TabularInline):
+    model = ClaimAppearance
+    fields = ["article", "start", "end", "span_text"]
+    readonly_fields = ["span_text"]
+    autocomplete_fields = ["article"]
+    extra = 0
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    fields = ["url", "title", "kind", "note", "last_check"]
+    readonly_fields = ["last_check"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_check_state=latest_check_state())
+
+    @admin.display(description=_("last check"))
+    def last_check(self, source):
+        return check_state_display(getattr(source, "last_check_state", None))
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    fields = ["rating", "conclusion", "explanation", "state", "published_at", "author", "editor"]
+    autocomplete_fields = ["author", "editor"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rating", "author", "editor")
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_text",
+        "speaker",
+        "claim_type",
+        "status",
+        "rating",
+        "language",
+        "check_worthiness",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        ("reviews__rating", admin.RelatedOnlyFieldListFilter),
+        SpeakerFilter,
+        "language",
+        ArticleFilter,
+        "claim_type",
+    ]
+    search_fields = ["text", "quotation", "speaker__name"]
+    list_select_related = ["speaker"]
+    autocomplete_fields = ["speaker"]
+    readonly_fields = ["why", "created_at", "updated_at"]
+    fields = [
+        "text",
+        "quotation",
+        "speaker",
+        "language",
+        "claim_type",
+        "check_worthiness",
+        "why",
+        "status",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AppearanceInline, SourceInline, ReviewInline, ClaimQuotationInline]
+
+    @admin.display(description=_("why it ranks so"))
+    def why(self, claim):
+        reasons = claim.checkworthiness_reasons or []
+        if not reasons:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{} {}</div>",
+            ((f"{r['weight']:+.1f}", r["reason"]) for r in reasons),
+        )
+
+    def get_queryset(self, request):
+        live_rating = Subquery(
+            Review.objects.filter(claim=OuterRef("pk"), state__in=Review.LIVE_STATES).values(
+                "rating__label_fr"
+            )[:1]
+        )
+        return super().get_queryset(request).annotate(rating_label=live_rating)
+
+    @admin.display(description=_("claim"), ordering="text")
+    def short_text(self, claim):
+        return Truncator(claim.text).chars(100)
+
+    @admin.display(description=_("rating"), ordering="rating_label")
+    def rating(self, claim):
+        return claim.rating_label or "—"
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Source) and instance.added_by_id is None:
+                instance.added_by = request.user
+            if isinstance(instance, Review) and instance.author_id is None:
+                instance.author = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "role", "wikidata_id"]
+    list_filter = ["kind"]
+    search_fields = ["name", "normalized_name", "role", "wikidata_id"]
+    readonly_fields = ["normalized_name"]

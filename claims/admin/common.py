@@ -1,0 +1,77 @@
+"""List filters and annotations shared by the admin pages."""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Article, ClaimAppearance, SourceCheck, Speaker
+
+
+def latest_check_state():
+    """Subquery: the state of a source's most recent background check."""
+    return Subquery(
+        SourceCheck.objects.filter(source=OuterRef("pk"))
+        .order_by("-queued_at", "-id")
+        .values("state")[:1]
+    )
+
+
+def check_state_display(state):
+    return dict(SourceCheck.State.choices).get(state, _("never checked")) if state else "—"
+
+
+class MostUsedFilter(admin.SimpleListFilter):
+    """Offer only the most used values: a filter listing 100,000 speakers helps nobody.
+
+    Any other value still works through the URL (``?speaker=42``), and a value chosen
+    that way is listed too.
+    """
+
+    limit = 15
+
+    def top_choices(self):
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        choices = [(str(obj.pk), str(obj)) for obj in self.top_choices()[: self.limit]]
+        value = self.value()
+        if value and value not in {pk for pk, _label in choices} and value.isdigit():
+            chosen = self.related_model.objects.filter(pk=value).first()
+            if chosen:
+                choices.append((value, str(chosen)))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(f"{self.parameter_name} must be an id")
+        return self.filter_by(queryset, int(value))
+
+
+class SpeakerFilter(MostUsedFilter):
+    title = _("speaker")
+    parameter_name = "speaker"
+    related_model = Speaker
+
+    def top_choices(self):
+        return Speaker.objects.annotate(n=Count("claims")).filter(n__gt=0).order_by("-n", "name")
+
+    def filter_by(self, queryset, pk):
+        return queryset.filter(speaker_id=pk)
+
+
+class ArticleFilter(MostUsedFilter):
+    title = _("article")
+    parameter_name = "article"
+    related_model = Article
+
+    def top_choices(self):
+        return Article.objects.annotate(n=Count("appearances")).order_by("-n", "-id")
+
+    def filter_by(self, queryset, pk):
+        return queryset.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article_id=pk))
+        )

@@ -1,0 +1,397 @@
+"""Fetch pages from URLs that users typed, without letting them reach our own network (SSRF).
+
+Every hop is resolved once, every resolved address is vetted, and the socket is opened to
+exactly that address, so a DNS answer cannot change between the check and the connection.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.cookiejar
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+import idna
+from django.conf import settings
+
+DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; source checker)"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_MESSAGES = {
+    "invalid_url": "this is not a valid http or https URL",
+    "blocked": "this address points to a private or reserved network",
+    "dns": "the host name could not be resolved",
+    "connect": "could not connect to the server",
+    "timeout": "the server took too long to answer",
+    "tls": "the server's TLS certificate could not be verified",
+    "too_large": "the page is too large",
+    "too_many_redirects": "the page redirects too many times",
+    "http_4xx": "the server refused the request",
+    "http_5xx": "the server failed to answer the request",
+    "not_html": "the page is not an HTML document",
+}
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+# Output of one decompression step: bounds memory even when a few bytes inflate to gigabytes.
+_INFLATE_STEP = 64 * 1024
+_INFLATED_ENCODINGS = {"gzip", "x-gzip", "deflate"}
+_HOST_NAME = re.compile(r"[a-z0-9_.-]+")
+
+# `is_global` is the base policy; these are listed too, so it doesn't hinge on which Python
+# release fixed which corner of the `ipaddress` tables. Line by line: "this network", RFC 1918,
+# CGNAT, loopback; link-local (cloud metadata), IETF, documentation; 6to4 relays, benchmarks,
+# multicast, reserved and broadcast; IPv6 unspecified, loopback and IPv4-compatible, SIIT, local
+# NAT64, discard, Teredo (the tunnel ends anywhere); documentation, unique local (AWS metadata
+# at fd00:ec2::254), link-local, site-local, multicast.
+_BLOCKED_CIDRS = """
+    0.0.0.0/8 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 127.0.0.0/8
+    169.254.0.0/16 192.0.0.0/24 192.0.2.0/24 198.51.100.0/24 203.0.113.0/24
+    192.88.99.0/24 198.18.0.0/15 224.0.0.0/4 240.0.0.0/4
+    ::/96 ::ffff:0:0:0/96 64:ff9b:1::/48 100::/64 2001::/32
+    2001:db8::/32 3fff::/20 fc00::/7 fe80::/10 fec0::/10 ff00::/8
+"""
+_BLOCKED_NETWORKS = tuple(ipaddress.ip_network(cidr) for cidr in _BLOCKED_CIDRS.split())
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class FetchError(Exception):
+    """A fetch that produced no response: ``kind`` is for code, ``str(exc)`` is for people."""
+
+    KINDS = frozenset(_MESSAGES)
+
+    def __init__(self, kind: str, message: str | None = None):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown fetch error kind: {kind!r}")
+        self.kind = kind
+        # One line, whatever a library put in the text we quote.
+        super().__init__(" ".join((message or _MESSAGES[kind]).split()))
+
+    def __reduce__(self):
+        # Celery pickles exceptions; the default would call __init__ with the message alone.
+        return type(self), (self.kind, str(self))
+
+
+@dataclass
+class FetchResult:
+    """A response, whatever its status: callers decide what a 404 means to them."""
+
+    url: str
+    final_url: str
+    status_code: int
+    headers: dict[str, str]
+    content_type: str
+    body: bytes
+    redirects: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def raise_for_status(self) -> FetchResult:
+        """Raise FetchError("http_4xx" / "http_5xx") for error statuses, else return self."""
+        if 400 <= self.status_code < 500:
+            raise FetchError("http_4xx", f"the server answered {self.status_code}")
+        if self.status_code >= 500:
+            raise FetchError("http_5xx", f"the server answered {self.status_code}")
+        return self
+
+
+def is_blocked_address(ip: IPAddress, allowed_networks: Iterable | str = ()) -> bool:
+    """Whether connecting to ``ip`` could reach something other than the public internet."""
+    networks = _networks(allowed_networks)
+    if any(ip in network for network in networks):
+        return False
+    if ip.version == 6 and (embedded := _embedded_ipv4(ip)) is not None:
+        # The packets end up at the IPv4 address, so that is the one to judge.
+        return is_blocked_address(embedded, networks)
+    return not ip.is_global or any(ip in network for network in _BLOCKED_NETWORKS)
+
+
+def resolve_and_check(host: str, port: int, allowed_networks: Iterable | str = ()) -> list[str]:
+    """Resolve ``host`` once and return its addresses, or raise if any of them is blocked."""
+    networks = _networks(allowed_networks)
+    try:
+        # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
+        # connect() would, so legacy numeric forms get no special treatment here.
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise FetchError("dns", f"could not resolve {host}: {reason}") from exc
+    ips = list(dict.fromkeys(info[4][0] for info in infos))
+    if not ips:
+        raise FetchError("dns", f"{host} has no IPv4 or IPv6 address")
+    for ip in ips:
+        try:
+            blocked = is_blocked_address(ipaddress.ip_address(ip), networks)
+        except ValueError:
+            blocked = True
+        if blocked:
+            # The address stays out of the message: it would map internal names for the user.
+            raise FetchError("blocked", f"{host} points to a private or reserved address")
+    return ips
+
+
+def fetch(
+    url: str,
+    *,
+    max_bytes: int = 5 * 1024 * 1024,
+    timeout: float = 10.0,
+    deadline: float = 30.0,
+    max_redirects: int = 5,
+    allowed_networks: Iterable | str | None = None,
+    user_agent: str = DEFAULT_USER_AGENT,
+) -> FetchResult:
+    """GET ``url``, vetting the address of every hop; HTTP error statuses are returned, not raised.
+
+    ``allowed_networks`` (default: the SOURCE_FETCH_ALLOWED_NETWORKS setting) exempts networks
+    from the address policy; it exists for tests and local setups and is unsafe in production.
+    """
+    started = time.monotonic()
+    if allowed_networks is None:
+        allowed_networks = getattr(settings, "SOURCE_FETCH_ALLOWED_NETWORKS", "")
+    networks = _networks(allowed_networks)
+    target = _Target.parse(url)
+    redirects: list[str] = []
+    with _client(user_agent) as client:
+        while True:
+            ips = resolve_and_check(target.host, target.port, networks)
+            remaining = deadline - (time.monotonic() - started)
+            if remaining <= 0:
+                raise FetchError("timeout", f"gave up after {deadline:g} seconds")
+            request_timeout = httpx.Timeout(min(timeout, remaining))
+            with (
+                _translated_errors(),
+                closing(_send(client, target, ips, request_timeout)) as response,
+            ):
+                location = response.headers.get("location")
+                if response.status_code not in _REDIRECT_STATUSES or not location:
+                    body = _read_body(response, max_bytes, started + deadline)
+                    media_type = response.headers.get("content-type", "").partition(";")[0]
+                    return FetchResult(
+                        url=url,
+                        final_url=target.url,
+                        status_code=response.status_code,
+                        headers={k.lower(): v for k, v in response.headers.items()},
+                        content_type=media_type.strip().lower(),
+                        body=body,
+                        redirects=redirects,
+                        elapsed=time.monotonic() - started,
+                    )
+            if len(redirects) >= max_redirects:
+                raise FetchError("too_many_redirects", f"more than {max_redirects} redirects")
+            target = _Target.parse(urljoin(target.url, location))
+            redirects.append(target.url)
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str  # ASCII (IDNA), without IPv6 brackets
+    port: int
+    path: str  # path and query
+
+    @classmethod
+    def parse(cls, url: str) -> _Target:
+        """Validate a URL; raise FetchError("invalid_url") for anything we won't fetch."""
+        url = url.strip()
+        # urlsplit silently drops tabs and newlines, so such a URL could mean two things.
+        if any(ord(char) < 0x20 or char == "\x7f" for char in url):
+            raise FetchError("invalid_url", "the URL contains control characters")
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise FetchError("invalid_url", f"this is not a valid URL: {exc}") from exc
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS:
+            raise FetchError("invalid_url", "only http and https URLs can be fetched")
+        if "@" in parts.netloc:
+            # user@host is how "https://trusted.example@evil.example/" fools people.
+            raise FetchError("invalid_url", "URLs with a user name or password are not fetched")
+        if port == 0:
+            raise FetchError("invalid_url", "the URL has an invalid port")
+        path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        return cls(scheme, _ascii_host(parts.hostname or ""), port or _DEFAULT_PORTS[scheme], path)
+
+    @property
+    def netloc(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == _DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.netloc}{self.path}"
+
+    def pinned_url(self, ip: str) -> httpx.URL:
+        host = f"[{ip}]" if ":" in ip else ip
+        return httpx.URL(f"{self.scheme}://{host}:{self.port}{self.path}")
+
+
+def _ascii_host(host: str) -> str:
+    if ":" in host:  # an IPv6 literal, which urlsplit has already validated
+        return host
+    try:
+        host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
+    except idna.IDNAError as exc:
+        raise FetchError("invalid_url", f"invalid host name: {exc}") from exc
+    if not _HOST_NAME.fullmatch(host):
+        raise FetchError("invalid_url", "the URL has no valid host name")
+    return host
+
+
+def _networks(value: Iterable | str) -> tuple[IPNetwork, ...]:
+    """Parse "10.0.0.0/8, ::1/128" or an iterable of CIDRs / network objects."""
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(
+        ipaddress.ip_network(item.strip(), strict=False) if isinstance(item, str) else item
+        for item in items
+        if not isinstance(item, str) or item.strip()
+    )
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Built once: loading the CA bundle costs more than a small fetch.
+    return httpx.create_ssl_context()
+
+
+def _client(user_agent: str) -> httpx.Client:
+    return httpx.Client(
+        headers={
+            "User-Agent": user_agent,
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            # Only what _inflate decodes in bounded steps.
+            "Accept-Encoding": "gzip, deflate",
+        },
+        verify=_ssl_context(),
+        follow_redirects=False,
+        # A proxy from the environment would do its own DNS lookup, undoing the pinning.
+        trust_env=False,
+        # Connections are keyed by IP, so a pooled TLS connection verified for one host could
+        # otherwise carry the next hop to another host on the same address.
+        limits=httpx.Limits(max_keepalive_connections=0),
+        # Cookies would be keyed by the pinned IP too, and leak between sites sharing it.
+        cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+    )
+
+
+def _send(
+    client: httpx.Client, target: _Target, ips: list[str], timeout: httpx.Timeout
+) -> httpx.Response:
+    """Connect to the first vetted address that answers, speaking to it as ``target.host``."""
+
+    def request(ip: str) -> httpx.Request:
+        try:
+            return client.build_request(
+                "GET",
+                target.pinned_url(ip),
+                headers={"Host": target.netloc},
+                # httpcore sends this name as SNI and verifies the certificate against it,
+                # although the URL it connects to holds the IP.
+                extensions={"sni_hostname": target.host},
+                timeout=timeout,
+            )
+        except httpx.InvalidURL as exc:
+            raise FetchError("invalid_url", f"this is not a valid URL: {exc}") from exc
+
+    for ip in ips[:-1]:
+        try:
+            return client.send(request(ip), stream=True)
+        except httpx.ConnectError as exc:
+            # Another address of the same host may answer; a TLS failure won't get better.
+            if _ssl_cause(exc) is not None:
+                raise
+    return client.send(request(ips[-1]), stream=True)
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise FetchError("timeout") from exc
+    except httpx.TransportError as exc:
+        if (cause := _ssl_cause(exc)) is not None:
+            reason = getattr(cause, "verify_message", None) or cause.reason or cause
+            raise FetchError("tls", f"TLS failed: {reason}") from exc
+        if isinstance(exc, httpx.ConnectError):
+            raise FetchError("connect") from exc
+        raise FetchError("connect", f"the connection failed: {exc or type(exc).__name__}") from exc
+    except zlib.error as exc:
+        # Not a connection failure, but the same outcome for callers: no usable response.
+        raise FetchError("connect", "the server sent a corrupt compressed body") from exc
+
+
+def _ssl_cause(exc: BaseException | None) -> ssl.SSLError | None:
+    # httpx wraps httpcore's error, which wraps the ssl module's.
+    while exc is not None:
+        if isinstance(exc, ssl.SSLError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _read_body(response: httpx.Response, max_bytes: int, expires: float) -> bytes:
+    """Read the decoded body, stopping at ``max_bytes`` or at the ``expires`` monotonic time."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit():
+        _check_progress(int(declared), max_bytes, expires)
+    chunks = _raw_chunks(response, max_bytes, expires)
+    # Only the encodings we asked for are decoded; anything else is passed on as sent.
+    if response.headers.get("content-encoding", "").strip().lower() in _INFLATED_ENCODINGS:
+        chunks = _inflate(chunks)
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        _check_progress(len(body), max_bytes, expires)
+    return bytes(body)
+
+
+def _raw_chunks(response: httpx.Response, max_bytes: int, expires: float) -> Iterator[bytes]:
+    # Checked on the wire too: a compressed stream can take forever to produce any output.
+    received = 0
+    for chunk in response.iter_raw():
+        received += len(chunk)
+        _check_progress(received, max_bytes, expires)
+        yield chunk
+
+
+def _check_progress(size: int, max_bytes: int, expires: float) -> None:
+    if size > max_bytes:
+        raise FetchError("too_large", f"the page is larger than {max_bytes:,} bytes")
+    # Read timeouts only bound each read; a server dripping bytes must also meet the deadline.
+    if time.monotonic() > expires:
+        raise FetchError("timeout", "the page took too long to download")
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Decompress gzip or deflate one bounded step at a time, so a bomb stops at the cap."""
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib-wrapped deflate
+    data = b""
+    while True:
+        piece = decoder.decompress(data, _INFLATE_STEP)
+        if piece:
+            yield piece
+        data = decoder.unconsumed_tail
+        # A full step may leave output inside zlib, so ask again before reading more input.
+        if not data and len(piece) < _INFLATE_STEP:
+            data = next(chunks, None)
+            if data is None:
+                return

@@ -1,0 +1,92 @@
+"""Imports queued from the admin and run by an extraction worker."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .documents import document_from_bytes, document_from_url
+from .importing import ArticleInputError, import_document, parse_published
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+def queue_import(job):
+    """Send the job to the extraction queue once the transaction that created it commits."""
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+def run_import_job(job_id):
+    """Run one import job; a job already finished is left alone, so redelivery is harmless."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        # A job still "running" was interrupted (worker lost): running it again is safe,
+        # because importing the same text twice finds the article already there.
+        _update(
+            job,
+            state=ImportJob.State.RUNNING,
+            started_at=timezone.now(),
+            progress=5,
+            step="Reading the input",
+        )
+    try:
+        if job.source == ImportJob.Source.URL:
+            _update(job, progress=10, step="Fetching the page")
+            document = document_from_url(job.url)
+        else:
+            document = document_from_bytes(job.raw.encode("utf-8"), name=job.filename or "text")
+        _update(job, progress=40, step="Extracting claims")
+        published = parse_published(job.published.isoformat()) if job.published else None
+        result = import_document(
+            document,
+            title=job.title,
+            outlet=job.outlet,
+            url=job.url,
+            published_at=published,
+            language=job.language,
+            imported_by=job.created_by,
+        )
+    except ArticleInputError as exc:
+        _update(
+            job,
+            state=ImportJob.State.FAILED,
+            error=str(exc),
+            step="Failed",
+            finished_at=timezone.now(),
+        )
+        return job
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        _update(
+            job,
+            state=ImportJob.State.FAILED,
+            step="Failed",
+            finished_at=timezone.now(),
+            error="Unexpected error while importing; the details are in the worker's log.",
+        )
+        raise
+    step = "Done" if result.created else "Done: this text was already imported"
+    _update(
+        job,
+        state=ImportJob.State.DONE,
+        progress=100,
+        step=step,
+        article=result.article,
+        claims_created=result.claims_created,
+        claims_matched=result.claims_matched,
+        finished_at=timezone.now(),
+    )
+    return job
+
+
+def _update(job, **fields):
+    """Save progress at once, outside any longer transaction, so the admin sees it live."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)

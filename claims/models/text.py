@@ -1,0 +1,51 @@
+"""Text keys shared by the models: digests and normalized forms used for lookups."""
+
+import hashlib
+import re
+import unicodedata
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+def body_sha256(body):
+    """Hex SHA-256 of an article body, the key that makes re-imports find the same article."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize_name(name):
+    """Lookup key for a name: no accents, no case, no punctuation, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", ascii_only.casefold()).strip()
+
+
+def normalize_claim_text(text):
+    """Matching key for a claim: typography, case and spacing do not make a new claim."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_TYPOGRAPHY)
+    return " ".join(text.split()).strip(" .!?…")
+
+
+_TYPOGRAPHY = str.maketrans(
+    {
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "’": "'",
+        "‘": "'",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "–": "-",
+        "—": "-",
+    }
+)

@@ -1,0 +1,157 @@
+"""Verdicts: the rating scale and reviews."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .articles import Claim
+from .text import Language
+
+
+class RatingScale(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_default = models.BooleanField(_("default scale"), default=False)
+
+    class Meta:
+        verbose_name = _("rating scale")
+        verbose_name_plural = _("rating scales")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_rating_scale"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Rating(models.Model):
+    """A verdict label. A higher value is truer; labels off the true–false line have none."""
+
+    scale = models.ForeignKey(
+        RatingScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    slug = models.SlugField(_("slug"))
+    label_fr = models.CharField(_("French label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100)
+    value = models.SmallIntegerField(
+        _("value"),
+        null=True,
+        blank=True,
+        help_text=_("Higher is truer. Empty for labels that are not on the true–false line."),
+    )
+    position = models.PositiveSmallIntegerField(_("display position"), default=0)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#6b7280",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour like #1a7f37."))],
+    )
+    definition_fr = models.TextField(_("French definition"), blank=True)
+    definition_en = models.TextField(_("English definition"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["scale_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_unique_slug_per_scale"),
+            models.UniqueConstraint(
+                fields=["scale", "value"],
+                condition=Q(value__isnull=False),
+                name="rating_unique_value_per_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label_fr
+
+    def label(self, language):
+        return self.label_en if language == Language.ENGLISH else self.label_fr
+
+
+class Review(models.Model):
+    """The verdict on a claim, from draft to publication."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.ForeignKey(
+        Rating,
+        verbose_name=_("rating"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    conclusion = models.CharField(
+        _("conclusion"), max_length=500, blank=True, help_text=_("The verdict in one sentence.")
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_reviews",
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="edited_reviews",
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    LIVE_STATES = (State.DRAFT, State.IN_REVIEW, State.PUBLISHED)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            # A claim has one live verdict; unpublished ones stay as history beside it.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(state__in=["draft", "in_review", "published"]),
+                name="review_one_live_per_claim",
+                violation_error_message=_(
+                    "This claim already has a live review; unpublish it before starting another."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published")
+                | Q(rating__isnull=False, published_at__isnull=False) & ~Q(conclusion=""),
+                name="review_published_is_complete",
+                violation_error_message=_(
+                    "A published review needs a rating, a conclusion and a publication date."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-published_at"], name="review_published_idx"),
+            models.Index(fields=["updated_at", "id"], name="review_updated_idx"),
+        ]
+
+    def __str__(self):
+        rating = f"{self.rating} — " if self.rating_id else ""
+        return f"{rating}{self.claim}"
