@@ -12,6 +12,7 @@ from django.conf import settings
 from .checking.fetching import FetchError, fetch
 from .importing import ArticleInputError, decode_article_bytes, normalize_body
 
+MIN_ARTICLE_WORDS = 15
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
 
 
@@ -50,10 +51,11 @@ def document_from_html(html, url="", name="input"):
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        as_dict=True,
     )
-    text = normalize_body((extracted or {}).get("text") or "")
-    if not text:
+    extracted = extracted.as_dict() if extracted is not None else {}
+    text = normalize_body(extracted.get("text") or "")
+    # Menus, cookie banners and captions are not an article.
+    if len(text.split()) < MIN_ARTICLE_WORDS:
         raise ArticleInputError(f"{name}: no article text found in the HTML")
     return Document(
         text=text,

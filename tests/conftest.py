@@ -1,14 +1,17 @@
+import http.server
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,6 +21,14 @@ def _real_services_only():
     """The suite is a specification of behaviour on PostgreSQL and Redis, not on stand-ins."""
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         pytest.exit("run the tests with `make test`: they need PostgreSQL and Redis", returncode=1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language; a request activating another must not leak."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def database_url():
@@ -116,3 +127,30 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         raise RuntimeError(f"Celery worker did not answer:\n{log_path.read_text()}")
     yield process
     stop_process_group(process)
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        status, content_type, body = self.server.pages.get(self.path, (404, "text/plain", b"nope"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def web_pages():
+    """A real HTTP server on 127.0.0.1 serving ``server.pages[path] = (status, type, body)``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    server.pages = {}
+    server.url = lambda path: f"http://127.0.0.1:{server.server_address[1]}{path}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

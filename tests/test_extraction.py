@@ -53,7 +53,7 @@ class TestSentences:
     def test_offsets_index_into_the_text(self):
         for span in split_sentences(SAMPLE):
             assert SAMPLE[span.start] not in " \n"
-            assert SAMPLE[span.end - 1] in ".!?\"»"
+            assert SAMPLE[span.end - 1] in '.!?"»'
 
 
 class TestQuotesAndSpeakers:
@@ -92,7 +92,8 @@ class TestQuotesAndSpeakers:
     def test_guillemets_and_selon(self):
         text = (
             "« Nous faisons face à une situation inédite », a déclaré le directeur général de la "
-            "Santé, le Dr Antoine Berthier. Selon l'OMS, 12 millions de cas ont été signalés en 2024."
+            "Santé, le Dr Antoine Berthier. "
+            "Selon l'OMS, 12 millions de cas ont été signalés en 2024."
         )
         extraction = extract(text, language="fr", published=date(2024, 9, 24))
         speakers = [q.speaker.name for q in extraction.quotes]
@@ -148,11 +149,16 @@ class TestDates:
         assert (found.value, found.granularity) == expected
 
     def test_future_tense_looks_ahead(self):
-        extraction = extract("Le sommet se tiendra lundi à Paris.", language="fr", published=PUBLISHED)
+        extraction = extract(
+            "Le sommet se tiendra lundi à Paris.", language="fr", published=PUBLISHED
+        )
         assert [d.value for d in extraction.dates] == ["2017-07-03"]
 
     def test_no_date_from_decimals_scores_or_quantities(self):
-        text = "Le taux atteint 2,5 % et 1.5 point, l'OM a gagné 3-1, soit 2019,5 euros et 2000 emplois."
+        text = (
+            "Le taux atteint 2,5 % et 1.5 point, l'OM a gagné 3-1, "
+            "soit 2019,5 euros et 2000 emplois."
+        )
         assert find_dates(text, PUBLISHED, "fr") == []
 
     def test_english(self):
@@ -192,9 +198,7 @@ class TestScoring:
             assert assess(sentence).score < 0.5, sentence
 
     def test_figures_dates_and_attributed_facts_score_high(self):
-        assessment = assess(
-            "Le chômage a baissé de 2 % en 2016.", has_number=True, has_date=True
-        )
+        assessment = assess("Le chômage a baissé de 2 % en 2016.", has_number=True, has_date=True)
         assert assessment.score >= 0.5
         assert assessment.claim_type == "quantity"
         assert [r["feature"] for r in assessment.reasons][:2] == ["number", "date"]

@@ -1,4 +1,7 @@
-"""Article import: the command as a person runs it, and the service under it."""
+"""Article import: files, HTML pages and URLs become articles with their claims, as a person
+runs it from the shell, and the services under it."""
+
+import json
 
 import pytest
 from django.core.management import call_command
@@ -6,13 +9,30 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from claims.demo import SAMPLE_ARTICLE
-from claims.importing import ArticleInputError, import_article, normalize_body, parse_published
-from claims.models import Article
+from claims.documents import Document
+from claims.importing import (
+    ArticleInputError,
+    import_article,
+    import_document,
+    normalize_body,
+    parse_published,
+)
+from claims.models import Article, Claim, ClaimAppearance, Quotation, Speaker
 
-from .conftest import manage
-from .factories import StaffFactory
+from .conftest import manage, subprocess_env
+from .factories import ClaimFactory, SpeakerFactory, StaffFactory
 
 SAMPLE = str(SAMPLE_ARTICLE)
+ARTICLE_HTML = """<!doctype html><html lang="fr"><head><title>Chômage : nouvelle baisse</title>
+<meta name="author" content="Jeanne Martin"><meta property="og:site_name" content="Le Quotidien">
+<meta property="article:published_time" content="2025-02-13"></head><body>
+<nav><a href="/">Accueil</a> <a href="/eco">Economie</a></nav>
+<article><h1>Chômage : nouvelle baisse</h1>
+<p>Le nombre de chômeurs a reculé de 180 000 en 2024, a annoncé jeudi l'Insee.</p>
+<p>"Il s'agit du niveau le plus bas depuis 1982", a déclaré le ministre de l'Economie Jean
+Dupont lors d'une conférence de presse.</p>
+<p>Selon l'Insee, le taux d'emploi a atteint 68,8 % en 2024, un record.</p></article>
+<script>document.write("publicité")</script><footer>© Le Quotidien</footer></body></html>"""
 
 
 @pytest.mark.django_db
@@ -33,10 +53,6 @@ class TestImportService:
         article, _ = import_article("Première ligne du texte.\n\nSuite.")
         assert article.title == "Première ligne du texte."
 
-    def test_language_defaults_to_the_site_language(self, settings):
-        article, _ = import_article("Texte.")
-        assert article.language == settings.LANGUAGE_CODE == "fr"
-
     def test_a_url_already_used_by_another_text_is_refused(self):
         import_article("Texte un.", url="https://www.afp.com/a")
         with pytest.raises(ArticleInputError, match="already article"):
@@ -46,9 +62,8 @@ class TestImportService:
     def test_body_is_normalized_so_offsets_are_stable(self):
         assert normalize_body("  e\u0301te\u0301\r\nfin \n") == "été\nfin"
 
-    def test_published_date_is_local_midnight(self, settings):
-        moment = parse_published("2017-06-29")
-        assert moment.isoformat() == "2017-06-29T00:00:00+02:00"
+    def test_published_date_is_local_midnight(self):
+        assert parse_published("2017-06-29").isoformat() == "2017-06-29T00:00:00+02:00"
 
     @pytest.mark.parametrize("value", ["29/06/2017", "2017-13-01", "demain"])
     def test_a_bad_published_date_is_refused(self, value):
@@ -57,7 +72,84 @@ class TestImportService:
 
 
 @pytest.mark.django_db
-def test_command_imports_the_sample_article_with_its_metadata(capsys):
+class TestImportWithExtraction:
+    @pytest.fixture
+    def imported(self):
+        return import_document(
+            Document(text=SAMPLE_ARTICLE.read_text()),
+            published_at=parse_published("2017-06-29"),
+            outlet="AFP",
+        )
+
+    def test_claims_are_candidates_pinned_to_their_span(self, imported):
+        article = imported.article
+        assert imported.created and imported.claims_created >= 8
+        for appearance in ClaimAppearance.objects.filter(article=article).select_related("claim"):
+            assert article.body[appearance.start : appearance.end] == appearance.span_text
+            assert appearance.claim.text == appearance.span_text
+            assert appearance.claim.status == Claim.Status.CANDIDATE
+            assert 0.5 <= appearance.claim.check_worthiness <= 1
+            assert appearance.claim.checkworthiness_reasons
+
+    def test_speakers_quotes_and_annotations_are_stored(self, imported):
+        mcmaster = Speaker.objects.get(normalized_name="h r mcmaster")
+        assert mcmaster.role == "conseiller à la Sécurité nationale"
+        assert Speaker.objects.get(name="Maison Blanche").kind == Speaker.Kind.ORGANISATION
+        assert not Speaker.objects.filter(normalized_name__in=["trump", "m trump"]).exists()
+        quote = Quotation.objects.get(text__startswith="A Hambourg, le président")
+        assert (quote.kind, quote.speaker, quote.cue) == ("direct", mcmaster, "a déclaré")
+        assert quote.claim.speaker == mcmaster
+        first = ClaimAppearance.objects.get(article=imported.article, start=0)
+        dates = {d["text"]: d["value"] for d in first.annotations["dates"]}
+        assert dates == {"les 7 et 8 juillet": "2017-07-07/2017-07-08", "jeudi": "2017-06-29"}
+
+    def test_the_same_text_again_extracts_nothing_more(self, imported):
+        counts = Claim.objects.count(), Quotation.objects.count(), Speaker.objects.count()
+        again = import_document(Document(text=SAMPLE_ARTICLE.read_text()))
+        assert (again.created, again.article) == (False, imported.article)
+        assert (Claim.objects.count(), Quotation.objects.count(), Speaker.objects.count()) == counts
+
+    def test_a_claim_already_known_gets_a_new_appearance_not_a_duplicate(self):
+        known = ClaimFactory(
+            text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l'Insee.", language="fr"
+        )
+        result = import_document(
+            Document(text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l’Insee."),
+            published_at=parse_published("2025-02-13"),
+        )
+        assert (result.claims_created, result.claims_matched) == (0, 1)
+        assert known.appearances.get().article == result.article
+
+    def test_a_known_speaker_is_reused_by_surname(self):
+        trump = SpeakerFactory(name="Donald Trump", role="président des Etats-Unis")
+        import_document(
+            Document(text='"Nous allons gagner en 2018", a déclaré jeudi M. Trump à Washington.'),
+            published_at=parse_published("2017-06-29"),
+        )
+        assert Quotation.objects.get().speaker == trump
+        assert Speaker.objects.count() == 1
+
+    def test_html_keeps_the_main_text_and_metadata(self):
+        from claims.documents import document_from_html
+
+        result = import_document(document_from_html(ARTICLE_HTML))
+        article = result.article
+        assert article.title == "Chômage : nouvelle baisse"
+        assert (article.author, article.outlet) == ("Jeanne Martin", "Le Quotidien")
+        assert timezone.localtime(article.published_at).date().isoformat() == "2025-02-13"
+        assert "publicité" not in article.body and "Accueil" not in article.body
+        assert "a reculé de 180 000 en 2024" in article.body
+        assert result.claims_created >= 2
+
+    def test_an_unsupported_language_is_refused_and_nothing_is_written(self):
+        german = "Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5
+        with pytest.raises(ArticleInputError, match="'de' is not supported"):
+            import_document(Document(text=german))
+        assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_imports_the_sample_article_with_its_claims(capsys):
     call_command(
         "import_article",
         SAMPLE,
@@ -74,8 +166,9 @@ def test_command_imports_the_sample_article_with_its_metadata(capsys):
     assert (article.title, article.outlet, article.language) == ("Trump et Poutine", "AFP", "fr")
     assert timezone.localtime(article.published_at).date().isoformat() == "2017-06-29"
     assert article.body.startswith("Le président américain Donald Trump")
-    assert "\n\n" in article.body  # paragraph breaks are kept for offsets and display
-    assert f"Imported: article #{article.pk}" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert f"Imported: article #{article.pk}" in output
+    assert f"{article.appearances.count()} new claims" in output
 
 
 @pytest.mark.django_db
@@ -92,9 +185,22 @@ def test_command_is_idempotent_from_the_shell():
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
     assert "Already imported" in second.stdout
     assert Article.objects.count() == 1
+    assert Claim.objects.count() == ClaimAppearance.objects.count() > 0
 
 
-def bad_inputs(tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_command_imports_a_url_from_a_local_server(web_pages):
+    web_pages.pages["/eco/chomage"] = (200, "text/html; charset=utf-8", ARTICLE_HTML.encode())
+    url = web_pages.url("/eco/chomage")
+    env = subprocess_env(SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8")
+    result = manage("import_article", url, env=env)
+    assert result.returncode == 0, result.stderr
+    article = Article.objects.get()
+    assert (article.url, article.title) == (url, "Chômage : nouvelle baisse")
+    assert article.appearances.exists()
+
+
+def bad_inputs(tmp_path, closed_url):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     blank = tmp_path / "blank.txt"
@@ -104,28 +210,38 @@ def bad_inputs(tmp_path):
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Le président a déclaré".encode("latin-1"))
     huge = tmp_path / "huge.txt"
-    huge.write_bytes(b"Le chiffre est faux. " * (20 * 1024 * 1024 // 21))
+    huge.write_bytes(b"Le chiffre est faux. " * (5 * 1024 * 1024 // 21))
     controls = tmp_path / "controls.txt"
     controls.write_bytes(b"texte\x01\x02\x03 avec des octets de contr\x1bole")
+    scripts = tmp_path / "scripts.html"
+    scripts.write_text("<html><body><script>var a = 1;</script><nav>Menu</nav></body></html>")
+    german = tmp_path / "german.txt"
+    german.write_text("Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5)
     return {
         "empty file": ([str(empty)], "empty file"),
         "blank file": ([str(blank)], "empty file"),
         "binary file": ([str(binary)], "binary file"),
         "non-UTF-8 file": ([str(latin1)], "not UTF-8 text (invalid byte 0xe9"),
-        "20 MB file": ([str(huge)], "the limit is"),
+        "5 MB file": ([str(huge)], "the limit is"),
         "control characters": ([str(controls)], "binary file"),
         "missing path": ([str(tmp_path / "nope.txt")], "no such file"),
         "directory": ([str(tmp_path)], "not a regular file"),
+        "HTML without an article": ([str(scripts)], "no article text found in the HTML"),
+        "unsupported language": ([str(german)], "'de' is not supported"),
+        "unreachable URL": ([closed_url], "could not connect to the server"),
         "bad date": ([SAMPLE, "--published", "hier"], "expected YYYY-MM-DD"),
         "unknown user": ([SAMPLE, "--user", "personne"], "no such user"),
-        "url": (["https://www.afp.com/fr/article"], "not available yet"),
     }
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_bad_input_gets_a_one_line_error_and_writes_nothing(tmp_path):
-    for case, (args, message) in bad_inputs(tmp_path).items():
-        result = manage("import_article", *args)
+def test_each_bad_input_gets_a_one_line_error_and_writes_nothing(tmp_path, web_pages):
+    closed_url = web_pages.url("/gone")
+    web_pages.shutdown()
+    web_pages.server_close()  # nothing listens there any more
+    env = subprocess_env(SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8")
+    for case, (args, message) in bad_inputs(tmp_path, closed_url).items():
+        result = manage("import_article", *args, env=env)
         assert result.returncode != 0, case
         assert result.stdout == "", case
         lines = result.stderr.strip().splitlines()
@@ -136,7 +252,16 @@ def test_each_bad_input_gets_a_one_line_error_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unsupported_language_is_refused(tmp_path):
+def test_a_loopback_url_is_refused_by_default(web_pages):
+    web_pages.pages["/page"] = (200, "text/html", ARTICLE_HTML.encode())
+    result = manage("import_article", web_pages.url("/page"))
+    assert result.returncode == 1
+    assert "points to a private or reserved address" in result.stderr
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unsupported_language_option_is_refused():
     result = manage("import_article", SAMPLE, "--language", "de")
     assert result.returncode == 2
     assert "invalid choice: 'de'" in result.stderr
@@ -149,3 +274,47 @@ def test_service_error_reaches_the_command_as_a_command_error(tmp_path):
     empty.write_text("")
     with pytest.raises(CommandError, match="empty file"):
         call_command("import_article", str(empty))
+
+
+@pytest.mark.django_db
+def test_extract_claims_prints_one_json_object_and_saves_nothing(capsys):
+    call_command("extract_claims", SAMPLE, "--published", "2017-06-29", "--json")
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {
+        "language",
+        "title",
+        "published",
+        "text",
+        "sentences",
+        "claims",
+        "quotes",
+        "entities",
+    }
+    assert (payload["language"], payload["published"]) == ("fr", "2017-06-29")
+    text = payload["text"]
+    for claim in payload["claims"]:
+        assert set(claim) == {
+            "text",
+            "start",
+            "end",
+            "checkworthiness",
+            "claim_type",
+            "reasons",
+            "speaker",
+            "quote",
+            "entities",
+            "dates",
+            "numbers",
+        }
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+        for item in claim["entities"] + claim["dates"] + claim["numbers"]:
+            assert text[item["start"] : item["end"]] == item["text"]
+    for quote in payload["quotes"]:
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+        assert quote["kind"] in ("direct", "partial", "indirect")
+    first = payload["claims"][0]
+    assert first["speaker"] == {"name": "Maison Blanche", "role": "", "kind": "organisation"}
+    assert {"text": "jeudi", "value": "2017-06-29", "granularity": "day"}.items() <= {
+        k: v for d in first["dates"] if d["text"] == "jeudi" for k, v in d.items()
+    }.items()
+    assert not Article.objects.exists() and not Claim.objects.exists()

@@ -145,13 +145,13 @@ class TestAppearance:
         appearance = ClaimAppearance(
             claim=ClaimFactory(), article=article, start=0, end=20, span_text="autre chose"
         )
-        with pytest.raises(ValidationError, match="differs"):
+        with pytest.raises(ValidationError, match="diffère du texte de l'article"):
             appearance.full_clean()
 
     def test_clean_refuses_offsets_past_the_body(self):
         article = ArticleFactory(body="Court.")
         appearance = ClaimAppearance(claim=ClaimFactory(), article=article, start=0, end=99)
-        with pytest.raises(ValidationError, match="only 6 characters"):
+        with pytest.raises(ValidationError, match="ne compte que 6 caractères"):
             appearance.full_clean()
 
 
@@ -267,7 +267,7 @@ class TestReview:
 
     def test_model_validation_explains_an_incomplete_publication(self):
         review = ReviewFactory.build(claim=ClaimFactory(), published_at=None)
-        with pytest.raises(ValidationError, match="needs a rating, a conclusion"):
+        with pytest.raises(ValidationError, match="doit avoir une note, une conclusion"):
             review.full_clean()
 
     def test_str_names_the_rating_and_the_claim(self):

@@ -219,9 +219,9 @@ class Attributor:
             while inner_end > inner_start and text[inner_end - 1] in " \u00a0\u202f":
                 inner_end -= 1
             # A comma or period just inside the closing mark belongs to the sentence.
-            if inner_end - inner_start > 1 and text[inner_end - 1] in ",.":
-                if not text[max(inner_start, inner_end - 3) : inner_end].endswith(".."):
-                    inner_end -= 1
+            ellipsis = text[max(inner_start, inner_end - 3) : inner_end].endswith("..")
+            if inner_end - inner_start > 1 and text[inner_end - 1] in ",." and not ellipsis:
+                inner_end -= 1
             if inner_start >= inner_end:
                 continue
             before = text[sentence.start : opened].rstrip()

@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .text import Language, body_sha256, normalize_claim_text, normalize_name
+from .text import Language, body_sha256, normalize_claim_text, normalize_name, web_url
 
 
 class Article(models.Model):
-    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True, validators=[web_url])
     title = models.CharField(_("title"), max_length=500)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .articles import Article
-from .text import Language
+from .text import Language, web_url
 
 
 class ImportJob(models.Model):
@@ -24,7 +24,7 @@ class ImportJob(models.Model):
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     raw = models.TextField(_("text or HTML"), blank=True)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
-    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True, validators=[web_url])
     title = models.CharField(_("title"), max_length=500, blank=True)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     language = models.CharField(

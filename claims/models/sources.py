@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .articles import Claim
+from .text import web_url
 
 
 class Source(models.Model):
@@ -19,7 +20,7 @@ class Source(models.Model):
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="sources"
     )
-    url = models.URLField(_("URL"), max_length=2000)
+    url = models.URLField(_("URL"), max_length=2000, validators=[web_url])
     title = models.CharField(_("title"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     note = models.TextField(_("note"), blank=True)

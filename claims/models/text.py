@@ -4,8 +4,12 @@ import hashlib
 import re
 import unicodedata
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Only web pages: the workers fetch these, and ftp:// or file:// have no place there.
+web_url = URLValidator(schemes=["http", "https"])
 
 
 class Language(models.TextChoices):

@@ -1,0 +1,131 @@
+"""Imports queued from the admin: the form answers at once, a real worker does the work."""
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claims.demo import SAMPLE_ARTICLE
+from claims.import_jobs import run_import_job
+from claims.models import Article, Claim, ImportJob
+
+from .factories import StaffFactory
+from .test_importing import ARTICLE_HTML
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory(username="desk"))
+    return client
+
+
+def wait_until_finished(job, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job.pk} still {job.state} after {timeout} s: {job.step}")
+
+
+def add(client, **data):
+    fields = {"raw": "", "url": "", "title": "", "outlet": "", "language": "", "published": ""}
+    return client.post(reverse("admin:claims_importjob_add"), {**fields, **data})
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_pasted_text_is_queued_and_a_worker_imports_it(staff_client, celery_worker_process):
+    response = add(
+        staff_client,
+        raw=SAMPLE_ARTICLE.read_text(),
+        outlet="AFP",
+        published="2017-06-29",
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:claims_importjob_change", args=[job.pk])
+    job = wait_until_finished(job)
+    assert (job.state, job.progress, job.error) == ("done", 100, "")
+    assert job.article.outlet == "AFP"
+    assert job.claims_created == Claim.objects.count() > 0
+    assert job.created_by.username == "desk"
+    page = staff_client.get(reverse("admin:claims_importjob_change", args=[job.pk]))
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' not in html  # finished: the page stops refreshing
+    assert reverse("admin:claims_article_change", args=[job.article_id]) in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_html_file_is_imported(staff_client, celery_worker_process):
+    upload = SimpleUploadedFile("chomage.html", ARTICLE_HTML.encode(), content_type="text/html")
+    response = staff_client.post(
+        reverse("admin:claims_importjob_add"),
+        {"upload": upload, "raw": "", "url": "", "title": "", "outlet": "", "language": ""},
+    )
+    assert response.status_code == 302
+    job = wait_until_finished(ImportJob.objects.get())
+    assert job.state == "done", job.error
+    assert (job.source, job.filename) == ("file", "chomage.html")
+    assert job.article.title == "Chômage : nouvelle baisse"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_url_fails_with_a_clear_message(staff_client, celery_worker_process):
+    # The worker refuses loopback addresses: the fetch is blocked before any connection.
+    response = add(staff_client, url="http://127.0.0.1:9/article")
+    assert response.status_code == 302
+    job = wait_until_finished(ImportJob.objects.get())
+    assert job.state == "failed"
+    assert "private or reserved address" in job.error
+    assert not Article.objects.exists()
+    page = staff_client.get(reverse("admin:claims_importjob_change", args=[job.pk]))
+    assert "private or reserved address" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data, files, message",
+    [
+        ({}, {}, "Donnez une seule source"),
+        ({"raw": "Un texte.", "url": "https://www.afp.com/x"}, {}, "Donnez une seule source"),
+        ({}, {"upload": ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")}, "binary file"),
+        ({}, {"upload": ("latin1.txt", "déclaré".encode("latin-1"))}, "not UTF-8 text"),
+        ({"url": "ftp://example.org/a"}, {}, "Saisissez une URL valide"),
+    ],
+)
+def test_bad_input_is_refused_by_the_form_and_nothing_is_queued(staff_client, data, files, message):
+    uploads = {name: SimpleUploadedFile(*spec) for name, spec in files.items()}
+    fields = {"raw": "", "url": "", "title": "", "outlet": "", "language": "", **data}
+    response = staff_client.post(reverse("admin:claims_importjob_add"), {**fields, **uploads})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_running_a_finished_job_again_changes_nothing():
+    job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    claims = Claim.objects.count()
+    assert job.state == "done"
+    run_import_job(job.pk)
+    assert Claim.objects.count() == claims
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_interrupted_job_is_run_again_without_duplicates():
+    job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
+    run_import_job(job.pk)
+    claims = Claim.objects.count()
+    ImportJob.objects.filter(pk=job.pk).update(state="running")  # as if a worker died
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert Claim.objects.count() == claims
