@@ -6,7 +6,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .importing import import_article, parse_published, read_article_file
+from .documents import Document
+from .importing import import_document, parse_published, read_article_file
 
 SAMPLE_ARTICLE = (
     Path(__file__).resolve().parent / "fixtures" / "afp-2017-06-29-trump-poutine-g20.txt"
@@ -36,9 +37,9 @@ def ensure_demo_admin(password=None):
 
 
 def import_sample_article(user=None):
-    """Import the bundled AFP sample article (idempotent); returns ``(article, created)``."""
-    return import_article(
-        read_article_file(SAMPLE_ARTICLE),
+    """Import the bundled AFP sample article and its claims (idempotent): an ImportResult."""
+    return import_document(
+        Document(text=read_article_file(SAMPLE_ARTICLE)),
         title=SAMPLE_METADATA["title"],
         outlet=SAMPLE_METADATA["outlet"],
         published_at=parse_published(SAMPLE_METADATA["published"]),

@@ -103,7 +103,26 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         article_path = re.search(r'href="(/admin/claims/article/\d+/change/)', articles).group(1)
         _, article = browser.get(article_path)
         assert "a annoncé jeudi la Maison Blanche" in article
+        assert '<mark class="claim-span"' in article
         assert "AFP" in article
+        _, claims = browser.get("/admin/claims/claim/?status__exact=candidate")
+        assert "H.R. McMaster" in claims
+
+        # Importing from the admin runs in-process without Redis and lands at once.
+        _, form = browser.get("/admin/claims/importjob/add/")
+        landed, job = browser.post(
+            "/admin/claims/importjob/add/",
+            {
+                "raw": "Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l'Insee.",
+                "url": "",
+                "title": "Chômage",
+                "outlet": "",
+                "language": "fr",
+                "published": "2025-02-13",
+            },
+        )
+        assert re.search(r"/admin/claims/importjob/\d+/change/$", landed)
+        assert "Terminé" in job
     finally:
         stop_process_group(process)
         process.stdout.close()

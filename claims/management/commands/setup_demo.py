@@ -20,11 +20,12 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         user, password = ensure_demo_admin(os.environ.get("DEMO_PASSWORD") or None)
-        article, created = import_sample_article(user)
+        result = import_sample_article(user)
+        article = result.article
         database = settings.DATABASES["default"]
         self.stdout.write(
             f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}\n"
-            f"Sample article #{article.pk}{' imported' if created else ' already there'}: "
-            f"{article.title}\n"
+            f"Sample article #{article.pk}{' imported' if result.created else ' already there'}: "
+            f"{article.title} ({article.appearances.count()} candidate claims)\n"
             f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
         )
