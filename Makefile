@@ -6,7 +6,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install demo test lint bench messages
+.PHONY: install demo test lint bench bench-extraction messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ bench: install
 # After changing user-facing strings: update and compile the French catalogue.
 messages: install
 	cd claims && ../$(BIN)/python ../manage.py makemessages -l fr --no-location && ../$(BIN)/python ../manage.py compilemessages
+
+bench-extraction: install
+	$(BIN)/python bench/extraction.py
