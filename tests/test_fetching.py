@@ -536,8 +536,7 @@ def test_one_blocked_answer_blocks_the_name(dns):
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory):
     """A throwaway CA and a certificate it signed for pinned.test."""
-    if not shutil.which("openssl"):
-        pytest.skip("needs the openssl command")
+    assert shutil.which("openssl"), "the TLS tests need the openssl command (Debian: openssl)"
     directory = tmp_path_factory.mktemp("tls")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     (directory / "leaf.ext").write_text(
