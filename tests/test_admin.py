@@ -352,3 +352,24 @@ def test_the_admin_speaks_french_by_default_and_english_on_request(staff_client)
     assert "Retenue pour vérification" in french  # a status in the filter
     english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<title>Select claim to change | factcheck</title>" in english
+
+
+class TestTriage:
+    def test_selecting_and_dismissing_candidates(self, staff_client):
+        keep, drop, reviewed = ClaimFactory(), ClaimFactory(), ClaimFactory(status="in_review")
+        url = reverse("admin:claims_claim_changelist")
+        staff_client.post(
+            url, {"action": "select_for_checking", "_selected_action": [keep.pk, reviewed.pk]}
+        )
+        staff_client.post(url, {"action": "dismiss", "_selected_action": [drop.pk]})
+        statuses = dict(Claim.objects.values_list("pk", "status"))
+        assert statuses == {keep.pk: "selected", drop.pk: "dismissed", reviewed.pk: "in_review"}
+
+    def test_a_dismissed_claim_can_be_selected_again(self, staff_client):
+        claim = ClaimFactory(status="dismissed")
+        staff_client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "select_for_checking", "_selected_action": [claim.pk]},
+        )
+        claim.refresh_from_db()
+        assert claim.status == "selected"

@@ -129,3 +129,21 @@ def test_an_interrupted_job_is_run_again_without_duplicates():
     job.refresh_from_db()
     assert job.state == "done"
     assert Claim.objects.count() == claims
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("<html><body><script>var a = 1;</script><nav>Menu</nav></body></html>", "no article text"),
+        ("Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5, "'de' is not"),
+    ],
+)
+def test_a_job_that_cannot_be_imported_fails_with_its_reason(raw, message):
+    job = ImportJob.objects.create(source="text", raw=raw)
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert message in job.error
+    assert job.finished_at is not None
+    assert not Article.objects.exists()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..highlighting import highlight_spans
 from ..models import Article, Claim, ClaimAppearance, Quotation, Review, Source, Speaker
+from ..triage import set_triage_status
 from .common import ArticleFilter, SpeakerFilter, check_state_display, latest_check_state
 
 
@@ -208,6 +209,17 @@ class ClaimAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [AppearanceInline, SourceInline, ReviewInline, ClaimQuotationInline]
+    actions = ["select_for_checking", "dismiss"]
+
+    @admin.action(description=_("Select for checking"))
+    def select_for_checking(self, request, queryset):
+        changed = set_triage_status(queryset, Claim.Status.SELECTED)
+        self.message_user(request, _("%(n)d claims selected for checking.") % {"n": changed})
+
+    @admin.action(description=_("Dismiss"))
+    def dismiss(self, request, queryset):
+        changed = set_triage_status(queryset, Claim.Status.DISMISSED)
+        self.message_user(request, _("%(n)d claims dismissed.") % {"n": changed})
 
     @admin.display(description=_("why it ranks so"))
     def why(self, claim):
