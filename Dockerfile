@@ -16,6 +16,7 @@ COPY manage.py ./
 RUN pip install . \
     && DEBUG=0 ALLOWED_HOSTS=build SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
        python manage.py collectstatic --noinput \
+    && mkdir -p /app/media \
     && chown -R factcheck /app
 
 USER factcheck

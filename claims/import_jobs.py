@@ -1,7 +1,9 @@
 """Imports queued from the admin and run by an extraction worker."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,10 +16,30 @@ logger = logging.getLogger(__name__)
 
 def queue_import(job):
     """Send the job to the extraction queue once the transaction that created it commits."""
+    transaction.on_commit(lambda: send_import(job.pk))
+    return job
+
+
+def send_import(job_id):
+    """Publish without waiting on a dead broker: the sweeper sends the job later."""
     from .tasks import run_import
 
-    transaction.on_commit(lambda: run_import.delay(job.pk))
-    return job
+    try:
+        run_import.apply_async((job_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the job queued
+        logger.warning("could not queue import %s (%s); the sweeper will", job_id, exc)
+        return False
+    return True
+
+
+def sweep_stale_imports(now=None):
+    """Send again the imports left queued or running too long (Redis down, worker lost)."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+    jobs = ImportJob.objects.filter(
+        state=ImportJob.State.QUEUED, created_at__lte=stale
+    ) | ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lte=stale)
+    return sum(send_import(job_id) for job_id in jobs.values_list("pk", flat=True))
 
 
 def run_import_job(job_id):
@@ -26,8 +48,11 @@ def run_import_job(job_id):
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return job
-        # A job still "running" was interrupted (worker lost): running it again is safe,
-        # because importing the same text twice finds the article already there.
+        stale = timezone.now() - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+        if job.state == ImportJob.State.RUNNING and job.started_at and job.started_at > stale:
+            return job  # another worker is on it: this is a duplicate delivery
+        # A job left "running" long ago was interrupted (worker lost): running it again is
+        # safe, because importing the same text twice finds the article already there.
         _update(
             job,
             state=ImportJob.State.RUNNING,

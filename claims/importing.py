@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator
 
+from .checking.checks import request_check
 from .extraction import ExtractionError, extract
 from .matching import find_matching_claim
 from .models import (
@@ -216,6 +217,8 @@ def import_document(
             )
             if not created:  # imported meanwhile by someone else
                 return ImportResult(article, created=False)
+            if article.url:
+                request_check(article=article, reason="article imported")
             return save_extraction(article, extraction)
     except IntegrityError:
         article = Article.objects.filter(body_sha256=body_sha256(body)).first()

@@ -1,9 +1,17 @@
 """Celery tasks. Each takes ids, loads fresh rows, calls a service and is safe to run twice."""
 
+import random
+from urllib.parse import urlsplit
+
 from celery import shared_task
 from django.db import connection
 
-from .import_jobs import run_import_job
+from .checking.checks import run_check, schedule_due_checks, sweep_stale_checks
+from .checking.hostslots import host_slot
+from .import_jobs import run_import_job, sweep_stale_imports
+from .models import SourceCheck
+
+CHECK_RETRIES = 3
 
 
 @shared_task
@@ -19,8 +27,49 @@ def ping():
     }
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_import(job_id):
     """Fetch or read, extract and store one import job (on the ``extraction`` queue)."""
     job = run_import_job(job_id)
     return {"job": job.pk, "state": job.state, "article": job.article_id}
+
+
+def backoff(retries):
+    """Exponential backoff with full jitter: 0–10 s, then 0–20 s, then 0–40 s."""
+    return random.uniform(0, 10 * 2**retries)  # noqa: S311 - jitter, not security
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=CHECK_RETRIES,
+    ignore_result=True,
+)
+def check_source(self, check_id):
+    """Run one source check (on the ``checks`` queue); timeouts and 5xx are retried."""
+    url = SourceCheck.objects.filter(pk=check_id).values_list("url", flat=True).first()
+    if url is None:
+        return None
+    with host_slot(urlsplit(url).hostname) as free:
+        if not free:
+            # The host already has its share of fetches in flight: come back shortly,
+            # without spending one of the check's retries.
+            self.apply_async((check_id,), countdown=random.uniform(1, 3))  # noqa: S311
+            return {"check": check_id, "state": "waiting for the host"}
+        check, outcome = run_check(check_id, may_retry=self.request.retries < self.max_retries)
+    if outcome is not None and outcome.transient and check.state == SourceCheck.State.QUEUED:
+        raise self.retry(countdown=backoff(self.request.retries))
+    return {"check": check_id, "state": check.state if check else None}
+
+
+@shared_task
+def schedule_rechecks():
+    """Periodic (beat): queue the checks that are due."""
+    return schedule_due_checks()
+
+
+@shared_task
+def sweep_stale_checks_task():
+    """Periodic (beat): send again the checks and imports stuck in queued or running."""
+    return {"checks": sweep_stale_checks(), "imports": sweep_stale_imports()}

@@ -146,8 +146,29 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env("TIME_ZONE", "Europe/Paris")
 # CPU-bound extraction has its own queue so it scales apart from I/O-bound work.
-CELERY_TASK_ROUTES = {"claims.tasks.run_import": {"queue": "extraction"}}
+# I/O-bound source checks have theirs too (threads, many in flight).
+CELERY_TASK_ROUTES = {
+    "claims.tasks.run_import": {"queue": "extraction"},
+    "claims.tasks.check_source": {"queue": "checks"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# A message not acknowledged within this time is delivered again: longer than any check.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Fail fast when Redis is down: a web request must not hang on enqueueing (the sweeper
+    # sends what could not be sent).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "schedule-due-rechecks": {"task": "claims.tasks.schedule_rechecks", "schedule": 15 * 60},
+    "sweep-stale-checks": {"task": "claims.tasks.sweep_stale_checks_task", "schedule": 5 * 60},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,10 +186,13 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence snapshots; any Django storage backend can replace it (for example S3).
+    "default": {"BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -189,6 +213,13 @@ REST_FRAMEWORK = {
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2 * 1024 * 1024)
 # Sentences scoring at least this become candidate claims.
 EXTRACTION_THRESHOLD = float(env("EXTRACTION_THRESHOLD", "0.5"))
+# Source checks.
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+SOURCE_FETCH_TIMEOUT = float(env("SOURCE_FETCH_TIMEOUT", "10"))
+SOURCE_FETCH_DEADLINE = float(env("SOURCE_FETCH_DEADLINE", "30"))
+SOURCE_FETCH_PER_HOST = env_int("SOURCE_FETCH_PER_HOST", 2)
+SOURCE_CHECK_MAX_DELIVERIES = env_int("SOURCE_CHECK_MAX_DELIVERIES", 5)
+SOURCE_CHECK_STALE_AFTER = env_int("SOURCE_CHECK_STALE_AFTER", 600)
 # CIDRs the source fetcher may reach although they are private or loopback.
 # Only for tests and local setups: in production this reopens server-side request forgery.
 SOURCE_FETCH_ALLOWED_NETWORKS = env("SOURCE_FETCH_ALLOWED_NETWORKS")

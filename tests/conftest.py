@@ -83,14 +83,11 @@ def stop_process_group(process, timeout=10):
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker, consuming from the real Redis, on the test database."""
-    hostname = f"tests-{os.getpid()}@{socket.gethostname()}"
-    log_path = PROJECT_DIR / ".pytest_cache" / "celery-worker.log"
+def start_worker(queues, name, env=None, pool="solo", concurrency=1):
+    """Start a real Celery worker process and wait until it answers a ping."""
+    hostname = f"{name}-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+    log_path = PROJECT_DIR / ".pytest_cache" / f"worker-{name}.log"
     log_path.parent.mkdir(exist_ok=True)
-    with django_db_blocker.unblock():
-        env = subprocess_env()
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -100,31 +97,41 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 "-A",
                 "factcheck",
                 "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--queues=celery,extraction",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
+                f"--queues={queues}",
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
                 f"--hostname={hostname}",
             ],
             cwd=PROJECT_DIR,
-            env=env,
+            env=env or subprocess_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    from factcheck.celery import app
+    from celery import Celery
 
+    # Ping through the broker this worker listens to, which may be a private Redis.
+    app = Celery(broker=(env or {}).get("REDIS_URL") or settings.REDIS_URL, set_as_current=False)
+    process.log_path = log_path
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Celery worker exited early:\n{log_path.read_text()}")
         if app.control.ping(destination=[hostname], timeout=0.5):
-            break
-    else:
-        stop_process_group(process)
-        raise RuntimeError(f"Celery worker did not answer:\n{log_path.read_text()}")
+            return process
+    stop_process_group(process)
+    raise RuntimeError(f"Celery worker did not answer:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker for the default and extraction queues, on the test database."""
+    with django_db_blocker.unblock():
+        env = subprocess_env()
+    process = start_worker("celery,extraction", "tests", env)
     yield process
     stop_process_group(process)
 
@@ -134,7 +141,11 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        status, content_type, body = self.server.pages.get(self.path, (404, "text/plain", b"nope"))
+        self.server.requests.append(self.path)
+        page = self.server.pages.get(self.path, (404, "text/plain", b"nope"))
+        status, content_type, body = page[:3]
+        if len(page) > 3:
+            time.sleep(page[3])  # a slow page: (status, type, body, seconds)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -142,15 +153,45 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def serve_pages(host):
+    server = http.server.ThreadingHTTPServer((host, 0), _Pages)
+    server.daemon_threads = True
+    server.pages = {}
+    server.requests = []
+    server.url = lambda path: f"http://{host}:{server.server_address[1]}{path}"
+    return server
+
+
 @pytest.fixture
 def web_pages():
     """A real HTTP server on 127.0.0.1 serving ``server.pages[path] = (status, type, body)``."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    server.pages = {}
-    server.url = lambda path: f"http://127.0.0.1:{server.server_address[1]}{path}"
+    server = serve_pages("127.0.0.1")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+# Source checks fetch from 127.0.0.2: the only address the workers under test may reach,
+# so 127.0.0.1 stays blocked for them as it is in production.
+CHECKS_HOST = "127.0.0.2"
+CHECKS_NETWORK = "127.0.0.2/32"
+
+
+@pytest.fixture
+def source_pages(settings):
+    """A real HTTP server on 127.0.0.2 that source checks are allowed to fetch."""
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = CHECKS_NETWORK
+    server = serve_pages(CHECKS_HOST)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def checks_worker_env(**overrides):
+    return subprocess_env(SOURCE_FETCH_ALLOWED_NETWORKS=CHECKS_NETWORK, **overrides)

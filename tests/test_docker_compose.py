@@ -7,7 +7,7 @@ import yaml
 
 from .conftest import PROJECT_DIR
 
-APP_SERVICES = ["web", "worker", "extraction-worker", "beat"]
+APP_SERVICES = ["web", "worker", "checks-worker", "extraction-worker", "beat"]
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,15 @@ def command_of(service):
 
 
 def test_the_stack_has_its_services(compose):
-    assert set(compose["services"]) == {"db", "redis", "web", "worker", "extraction-worker", "beat"}
+    assert set(compose["services"]) == {
+        "db",
+        "redis",
+        "web",
+        "worker",
+        "checks-worker",
+        "extraction-worker",
+        "beat",
+    }
     assert compose["services"]["db"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
@@ -64,7 +72,13 @@ def test_processes(compose):
     assert "celery -A factcheck worker --queues=celery" in command_of(services["worker"])
     extraction = command_of(services["extraction-worker"])
     assert "worker --queues=extraction --pool=prefork" in extraction
+    assert "worker --queues=checks --pool=threads" in command_of(services["checks-worker"])
     assert "celery -A factcheck beat" in command_of(services["beat"])
+
+
+def test_app_services_share_the_evidence_volume(compose):
+    for name in APP_SERVICES:
+        assert "evidence:/app/media" in " ".join(compose["services"][name]["volumes"]), name
 
 
 def test_the_web_healthcheck_uses_the_health_endpoint(compose):

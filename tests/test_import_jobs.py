@@ -1,13 +1,15 @@
 """Imports queued from the admin: the form answers at once, a real worker does the work."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.demo import SAMPLE_ARTICLE
-from claims.import_jobs import run_import_job
+from claims.import_jobs import run_import_job, sweep_stale_imports
 from claims.models import Article, Claim, ImportJob
 
 from .factories import StaffFactory
@@ -120,11 +122,31 @@ def test_running_a_finished_job_again_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_job_another_worker_is_running_is_left_alone():
+    job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
+    ImportJob.objects.filter(pk=job.pk).update(state="running", started_at=timezone.now())
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "running" and not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_stale_jobs_are_sent_again_by_the_sweeper():
+    old = timezone.now() - timedelta(hours=1)
+    stuck = ImportJob.objects.create(source="text", raw="Un texte.")
+    ImportJob.objects.filter(pk=stuck.pk).update(created_at=old)
+    ImportJob.objects.create(source="text", raw="Un autre texte.")  # just queued: left alone
+    assert sweep_stale_imports() == 1
+
+
+@pytest.mark.django_db
 def test_an_interrupted_job_is_run_again_without_duplicates():
     job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
     run_import_job(job.pk)
     claims = Claim.objects.count()
-    ImportJob.objects.filter(pk=job.pk).update(state="running")  # as if a worker died
+    ImportJob.objects.filter(pk=job.pk).update(  # as if a worker died an hour ago
+        state="running", started_at=timezone.now() - timedelta(hours=1)
+    )
     run_import_job(job.pk)
     job.refresh_from_db()
     assert job.state == "done"

@@ -8,9 +8,19 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from ..highlighting import highlight_spans
-from ..models import Article, Claim, ClaimAppearance, Quotation, Review, Source, Speaker
+from ..models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    Quotation,
+    Review,
+    Source,
+    SourceCheck,
+    Speaker,
+)
 from ..triage import set_triage_status
-from .common import ArticleFilter, SpeakerFilter, check_state_display, latest_check_state
+from .common import ArticleFilter, SpeakerFilter
+from .sources import status_badge
 
 
 class ArticleClaimsInline(admin.TabularInline):
@@ -67,6 +77,27 @@ REASON_LABELS = {
 }
 
 
+class ArticleCheckInline(admin.TabularInline):
+    """Checks of the article's own URL, newest first."""
+
+    model = SourceCheck
+    fk_name = "article"
+    verbose_name_plural = _("checks of the article's URL")
+    fields = ["check_link", "state", "http_status", "error_class", "changed", "finished_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-queued_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("check"))
+    def check_link(self, check):
+        url = reverse("admin:claims_sourcecheck_change", args=[check.pk])
+        return format_html('<a href="{}">#{}</a>', url, check.pk)
+
+
 class QuotationInline(admin.TabularInline):
     model = Quotation
     fields = ["kind", "text", "speaker", "cue", "claim"]
@@ -96,7 +127,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "outlet", "author"]
     date_hierarchy = "published_at"
     readonly_fields = ["highlighted_body", "body_sha256", "imported_at", "imported_by"]
-    inlines = [ArticleClaimsInline, QuotationInline]
+    inlines = [ArticleClaimsInline, QuotationInline, ArticleCheckInline]
     list_select_related = ["imported_by"]
 
     def get_queryset(self, request):
@@ -150,16 +181,16 @@ class AppearanceInline(admin.TabularInline):
 
 class SourceInline(admin.TabularInline):
     model = Source
-    fields = ["url", "title", "kind", "note", "last_check"]
-    readonly_fields = ["last_check"]
+    fields = ["url", "title", "kind", "note", "link_status", "last_checked_at"]
+    readonly_fields = ["link_status", "last_checked_at"]
     extra = 1
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(last_check_state=latest_check_state())
-
-    @admin.display(description=_("last check"))
-    def last_check(self, source):
-        return check_state_display(getattr(source, "last_check_state", None))
+    @admin.display(description=_("link status"))
+    def link_status(self, source):
+        if not source.pk:
+            return "—"
+        url = reverse("admin:claims_source_change", args=[source.pk])
+        return format_html('<a href="{}">{}</a>', url, status_badge(source))
 
 
 class ReviewInline(admin.StackedInline):

@@ -2,23 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, ClaimAppearance, SourceCheck, Speaker
-
-
-def latest_check_state():
-    """Subquery: the state of a source's most recent background check."""
-    return Subquery(
-        SourceCheck.objects.filter(source=OuterRef("pk"))
-        .order_by("-queued_at", "-id")
-        .values("state")[:1]
-    )
-
-
-def check_state_display(state):
-    return dict(SourceCheck.State.choices).get(state, _("never checked")) if state else "—"
+from ..models import Article, ClaimAppearance, Speaker
 
 
 class MostUsedFilter(admin.SimpleListFilter):

@@ -1,44 +1,95 @@
-"""Sources and their background checks."""
+"""Sources and their background checks: link status, evidence, quote verdicts, rechecks."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Source, SourceCheck
-from .common import check_state_display, latest_check_state
+from ..checking.checks import request_check
+from ..models import FAILING_STATUSES, FailingSource, Source, SourceCheck
+
+BADGE_COLOURS = {
+    "unchecked": "#6e7781",
+    "ok": "#1a7f37",
+    "changed": "#9a6700",
+    "dead": "#cf222e",
+    "blocked": "#8250df",
+    "error": "#bc4c00",
+}
+VERDICT_COLOURS = {
+    "exact": "#1a7f37",
+    "approximate": "#9a6700",
+    "altered": "#cf222e",
+    "absent": "#6e7781",
+}
+
+
+def status_badge(source):
+    colour = BADGE_COLOURS.get(source.status, "#6e7781")
+    return format_html(
+        '<span class="link-status" style="color:#fff;background:{};padding:1px 6px;'
+        'border-radius:8px">{}</span>',
+        colour,
+        source.get_status_display(),
+    )
 
 
 class SourceCheckInline(admin.TabularInline):
     model = SourceCheck
     fields = [
+        "check_link",
         "state",
-        "queued_at",
-        "started_at",
-        "finished_at",
+        "reason",
         "http_status",
-        "final_url",
-        "content_sha256",
-        "error",
+        "error_class",
+        "changed",
+        "finished_at",
     ]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    ordering = ["-queued_at", "-id"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("check"))
+    def check_link(self, check):
+        url = reverse("admin:claims_sourcecheck_change", args=[check.pk])
+        return format_html('<a href="{}">#{}</a>', url, check.pk)
+
+
+@admin.action(description=_("Check again now"))
+def recheck(modeladmin, request, queryset):
+    with transaction.atomic():
+        for source in queryset:
+            request_check(source=source, reason="recheck")
+    modeladmin.message_user(
+        request,
+        _("%(n)d checks queued.") % {"n": queryset.count()},
+        messages.SUCCESS,
+    )
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "claim", "last_check", "added_by", "added_at"]
-    list_filter = ["kind", "added_at"]
+    list_display = ["__str__", "badge", "kind", "claim", "last_checked_at", "added_by", "added_at"]
+    list_filter = ["status", "kind", "added_at"]
     search_fields = ["url", "title", "note", "claim__text"]
     list_select_related = ["claim", "added_by"]
     autocomplete_fields = ["claim"]
-    readonly_fields = ["added_by", "added_at"]
+    readonly_fields = [
+        "badge",
+        "last_checked_at",
+        "next_check_at",
+        "failure_count",
+        "added_by",
+        "added_at",
+    ]
     inlines = [SourceCheckInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(last_check_state=latest_check_state())
+    actions = [recheck]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
@@ -48,22 +99,109 @@ class SourceAdmin(admin.ModelAdmin):
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.display(description=_("last check"), ordering="last_check_state")
-    def last_check(self, source):
-        return check_state_display(source.last_check_state)
+    @admin.display(description=_("link status"), ordering="status")
+    def badge(self, source):
+        return status_badge(source)
+
+
+@admin.register(FailingSource)
+class FailingSourceAdmin(SourceAdmin):
+    """Dead, blocked and erroring links across every claim, the oldest failure first."""
+
+    list_display = ["__str__", "badge", "claim", "failure_count", "last_checked_at", "last_error"]
+    list_filter = ["status", "kind"]
+
+    def get_queryset(self, request):
+        last_error = SourceCheck.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=FAILING_STATUSES)
+            .annotate(last_error_text=Subquery(last_error.values("error")[:1]))
+            .order_by("last_failure_at", "id")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def last_error(self, source):
+        return source.last_error_text or "—"
 
 
 @admin.register(SourceCheck)
 class SourceCheckAdmin(admin.ModelAdmin):
-    """Background checks are written by workers; people only read them."""
+    """Background checks are written by workers; people read them and the evidence."""
 
-    list_display = ["source", "state", "http_status", "queued_at", "finished_at"]
-    list_filter = ["state", "queued_at"]
-    search_fields = ["source__url", "final_url", "error"]
-    list_select_related = ["source"]
+    list_display = ["__str__", "state", "error_class", "http_status", "changed", "queued_at"]
+    list_filter = ["state", "error_class", "changed", "queued_at"]
+    search_fields = ["url", "source__url", "final_url", "error"]
+    list_select_related = ["source", "article"]
+    fields = [
+        "source",
+        "article",
+        "url",
+        "state",
+        "reason",
+        "deliveries",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "duration",
+        "http_status",
+        "final_url",
+        "redirect_chain",
+        "content_type",
+        "bytes_read",
+        "content_sha256",
+        "changed",
+        "title",
+        "author",
+        "published",
+        "site_name",
+        "evidence",
+        "quote_verdicts",
+        "error_class",
+        "error",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("archived copy"))
+    def evidence(self, check):
+        links = [
+            (reverse("evidence-snapshot", args=[check.pk, kind]), label)
+            for kind, label, present in [
+                ("text", _("main text"), bool(check.snapshot_text)),
+                ("raw", _("page as fetched (download)"), bool(check.snapshot_raw)),
+            ]
+            if present
+        ]
+        if not links:
+            return "—"
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    @admin.display(description=_("quote verification"))
+    def quote_verdicts(self, check):
+        if not check.quote_results:
+            return "—"
+        return format_html_join(
+            "",
+            '<div class="quote-verdict"><strong style="color:{}">{}</strong> ({}) « {} »'
+            "<br><mark>{}</mark></div>",
+            (
+                (
+                    VERDICT_COLOURS.get(r.get("verdict"), "#6e7781"),
+                    r.get("verdict"),
+                    f"{r.get('score', 0):.0f}",
+                    r.get("quote", ""),
+                    r.get("matched_text") or "—",
+                )
+                for r in check.quote_results
+            ),
+        )

@@ -1,0 +1,238 @@
+"""Source checks with the database: queue them, run them once, keep the evidence, and keep
+each source's link status (ok, changed, dead, blocked, error) and next check date."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from ..models import LinkStatus, Quotation, Review, Source, SourceCheck
+from .perform import perform_check
+
+logger = logging.getLogger(__name__)
+
+RECHECK_PUBLISHED = timedelta(days=1)
+RECHECK_OTHERS = timedelta(days=7)
+RECHECK_FAILING = timedelta(days=3)  # failures count only when this far apart
+RECHECK_DEAD = timedelta(days=30)
+DEAD_AFTER_FAILURES = 3
+_RAW_EXTENSIONS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "txt"}
+
+
+def request_check(*, source=None, article=None, reason="added"):
+    """Create a queued check and send it to a worker once the current transaction commits."""
+    url = source.url if source is not None else article.url
+    check = SourceCheck.objects.create(source=source, article=article, url=url, reason=reason)
+    transaction.on_commit(lambda: enqueue(check.pk))
+    return check
+
+
+def enqueue(check_id):
+    """Publish without waiting on a dead broker: the sweeper sends the check later."""
+    from ..tasks import check_source
+
+    try:
+        check_source.apply_async((check_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the check queued
+        logger.warning("could not queue check %s (%s); the sweeper will", check_id, exc)
+        return False
+    return True
+
+
+def quotes_for(check):
+    """What a source should contain: its claim's quotation, else the claim's text."""
+    if check.source_id is None:
+        return []
+    claim = check.source.claim
+    quotes = [claim.quotation or claim.text]
+    quotes += (
+        Quotation.objects.filter(claim=claim)
+        .exclude(kind="indirect")
+        .values_list("text", flat=True)
+    )
+    return list(dict.fromkeys(q.strip() for q in quotes if q and q.strip()))
+
+
+def start_check(check_id):
+    """Claim a check for this delivery; None when there is nothing (more) to do."""
+    with transaction.atomic():
+        check = (
+            SourceCheck.objects.select_for_update(of=("self",))
+            .select_related("source__claim")
+            .filter(pk=check_id)
+            .first()
+        )
+        if check is None or check.finished:
+            return None
+        now = timezone.now()
+        stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+        if (
+            check.state == SourceCheck.State.RUNNING
+            and check.started_at
+            and check.started_at > stale
+        ):
+            return None  # another worker is on it; a duplicate delivery stops here
+        check.deliveries += 1
+        if check.deliveries > settings.SOURCE_CHECK_MAX_DELIVERIES:
+            check.state = SourceCheck.State.FAILED
+            check.error_class = SourceCheck.ErrorClass.GAVE_UP
+            check.error = f"gave up after {check.deliveries - 1} deliveries"
+            check.started_at = check.started_at or now
+            check.finished_at = now
+            check.save()
+            _update_link_status(check, None)
+            return None
+        check.state = SourceCheck.State.RUNNING
+        check.started_at = now
+        check.save(update_fields=["state", "started_at", "deliveries"])
+        return check
+
+
+def run_check(check_id, *, may_retry=False):
+    """Run one delivery of a check. Returns ``(check, outcome)``; the outcome is None when the
+    delivery had nothing to do. A transient failure with ``may_retry`` leaves it queued."""
+    check = start_check(check_id)
+    if check is None:
+        return SourceCheck.objects.filter(pk=check_id).first(), None
+    try:
+        outcome = perform_check(check.url, quotes_for(check))
+    except Exception:
+        logger.exception("check %s crashed", check.pk)
+        _fail(check, SourceCheck.ErrorClass.INTERNAL, "unexpected error; see the worker's log")
+        raise
+    if outcome.transient and may_retry:
+        check.state, check.error = SourceCheck.State.QUEUED, f"{outcome.error} (will retry)"
+        SourceCheck.objects.filter(pk=check.pk).update(state=check.state, error=check.error)
+        return check, outcome
+    save_outcome(check, outcome)
+    return check, outcome
+
+
+@transaction.atomic
+def save_outcome(check, outcome):
+    """Record what a check found, keep the evidence, and update the source's link status."""
+    check = SourceCheck.objects.select_for_update().get(pk=check.pk)
+    now = timezone.now()
+    check.final_url = outcome.final_url[:2000]
+    check.http_status = outcome.status_code
+    check.redirect_chain = outcome.redirects
+    check.content_type = outcome.content_type[:200]
+    check.bytes_read = len(outcome.body)
+    check.content_sha256 = outcome.sha256
+    check.title, check.author = outcome.title, outcome.author
+    check.published, check.site_name, check.text = (
+        outcome.published,
+        outcome.site_name,
+        outcome.text,
+    )
+    check.quote_results = outcome.quotes
+    check.error_class, check.error = outcome.error_class, outcome.error
+    check.finished_at = now
+    check.started_at = check.started_at or now
+    if outcome.ok:
+        previous = _previous_success(check)
+        check.changed = None if previous is None else previous.content_sha256 != outcome.sha256
+        check.state = SourceCheck.State.DONE
+        _keep_snapshot(check, outcome)
+    else:
+        check.state = SourceCheck.State.FAILED
+    check.save()
+    _update_link_status(check, outcome)
+    return check
+
+
+def _previous_success(check):
+    earlier = SourceCheck.objects.filter(state=SourceCheck.State.DONE).exclude(pk=check.pk)
+    if check.source_id:
+        earlier = earlier.filter(source_id=check.source_id)
+    else:
+        earlier = earlier.filter(article_id=check.article_id)
+    return earlier.order_by("-finished_at", "-id").first()
+
+
+def _keep_snapshot(check, outcome):
+    extension = _RAW_EXTENSIONS.get(outcome.content_type, "bin")
+    check.snapshot_raw.save(f"check-{check.pk}.{extension}", ContentFile(outcome.body), save=False)
+    if outcome.text:
+        check.snapshot_text.save(
+            f"check-{check.pk}.txt", ContentFile(outcome.text.encode("utf-8")), save=False
+        )
+
+
+def _fail(check, error_class, message):
+    now = timezone.now()
+    SourceCheck.objects.filter(pk=check.pk).update(
+        state=SourceCheck.State.FAILED, error_class=error_class, error=message, finished_at=now
+    )
+    check.refresh_from_db()
+    _update_link_status(check, None)
+
+
+def _update_link_status(check, outcome):
+    """A source is dead after three failures at least three days apart, as the Internet
+    Archive's link bot does; one success makes it alive again."""
+    if check.source_id is None:
+        return
+    source = Source.objects.select_for_update().get(pk=check.source_id)
+    now = timezone.now()
+    source.last_checked_at = now
+    if outcome is not None and outcome.ok:
+        source.status = LinkStatus.CHANGED if check.changed else LinkStatus.OK
+        source.failure_count, source.last_failure_at = 0, None
+        published = Review.objects.filter(claim_id=source.claim_id, state="published").exists()
+        source.next_check_at = now + (RECHECK_PUBLISHED if published else RECHECK_OTHERS)
+    elif check.error_class == SourceCheck.ErrorClass.BLOCKED:
+        source.status = LinkStatus.BLOCKED
+        source.next_check_at = now + RECHECK_DEAD
+    else:
+        if source.last_failure_at is None or now - source.last_failure_at >= RECHECK_FAILING:
+            source.failure_count += 1
+            source.last_failure_at = now
+        dead = source.failure_count >= DEAD_AFTER_FAILURES
+        source.status = LinkStatus.DEAD if dead else LinkStatus.ERROR
+        source.next_check_at = now + (RECHECK_DEAD if dead else RECHECK_FAILING)
+    source.save(
+        update_fields=[
+            "status",
+            "last_checked_at",
+            "next_check_at",
+            "failure_count",
+            "last_failure_at",
+        ]
+    )
+
+
+def schedule_due_checks(now=None, limit=500):
+    """Queue a check for every source whose next check is due and that has none pending."""
+    now = now or timezone.now()
+    pending = SourceCheck.objects.filter(
+        source=OuterRef("pk"), state__in=[SourceCheck.State.QUEUED, SourceCheck.State.RUNNING]
+    )
+    due = (
+        Source.objects.filter(next_check_at__lte=now)
+        .exclude(Exists(pending))
+        .order_by("next_check_at")[:limit]
+    )
+    queued = 0
+    for source in due:
+        with transaction.atomic():
+            request_check(source=source, reason="scheduled")
+        queued += 1
+    return queued
+
+
+def sweep_stale_checks(now=None):
+    """Send again the checks left queued or running too long (Redis was down, a worker died)."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+    checks = SourceCheck.objects.filter(
+        state=SourceCheck.State.QUEUED, queued_at__lte=stale
+    ) | SourceCheck.objects.filter(state=SourceCheck.State.RUNNING, started_at__lte=stale)
+    sent = 0
+    for check_id in checks.values_list("pk", flat=True):
+        sent += enqueue(check_id)
+    return sent

@@ -1,0 +1,27 @@
+"""Serve evidence snapshots to fact-checkers. Archived pages are never rendered as HTML from
+our origin: they come back as plain text downloads, so their scripts cannot run here."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from .models import SourceCheck
+
+
+@require_GET
+@staff_member_required
+def snapshot(request, check_id, kind):
+    check = get_object_or_404(SourceCheck, pk=check_id)
+    field = check.snapshot_text if kind == "text" else check.snapshot_raw
+    if not field:
+        raise Http404("no snapshot kept for this check")
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=kind == "raw",
+        filename=f"check-{check.pk}-{kind}.txt",
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,491 @@
+"""Source checks: what one check records, the evidence it keeps, link status over time, and
+the reliability of checks on real workers (killed mid-check, broker down)."""
+
+import json
+import signal
+import subprocess
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.checking.checks import request_check, run_check, schedule_due_checks, start_check
+from claims.checking.perform import perform_check
+from claims.models import LinkStatus, Source, SourceCheck
+
+from .conftest import (
+    checks_worker_env,
+    free_port,
+    manage,
+    start_worker,
+    stop_process_group,
+)
+from .factories import ClaimFactory, ReviewFactory, SourceFactory, StaffFactory
+
+PAGE = """<!doctype html><html lang="fr"><head><title>Insee – Chômage au 4e trimestre 2024</title>
+<meta name="author" content="Insee"><meta property="og:site_name" content="Insee">
+<meta property="article:published_time" content="2025-02-13"></head><body><nav>Menu</nav>
+<article><h1>Chômage au 4e trimestre 2024</h1>
+<p>Le nombre de chômeurs a reculé de 180 000 en 2024, ramenant le taux de chômage à 7,1 % de la
+population active. Il s'agit du niveau le plus bas depuis 1982.</p>
+<p>Le taux d'emploi des 15-64 ans atteint 68,8 %, un record depuis le début des mesures.</p>
+</article></body></html>"""
+
+
+def html(body=PAGE):
+    return (200, "text/html; charset=utf-8", body.encode())
+
+
+class TestPerformCheck:
+    def test_a_page_is_fetched_extracted_and_digested(self, source_pages):
+        source_pages.pages["/chomage"] = html()
+        outcome = perform_check(source_pages.url("/chomage"))
+        assert outcome.ok and outcome.error_class == ""
+        assert (outcome.status_code, outcome.content_type) == (200, "text/html")
+        assert outcome.title == "Chômage au 4e trimestre 2024"  # the site name is dropped
+        assert (outcome.site_name, outcome.published.isoformat()) == ("Insee", "2025-02-13")
+        assert "reculé de 180 000 en 2024" in outcome.text and "Menu" not in outcome.text
+        assert len(outcome.sha256) == 64 and outcome.body == PAGE.encode()
+
+    @pytest.mark.parametrize(
+        "status, error_class, transient", [(404, "http_4xx", False), (503, "http_5xx", True)]
+    )
+    def test_error_statuses_are_classified(self, source_pages, status, error_class, transient):
+        source_pages.pages["/x"] = (status, "text/html", b"<h1>error</h1>")
+        outcome = perform_check(source_pages.url("/x"))
+        assert (outcome.ok, outcome.error_class, outcome.transient) == (
+            False,
+            error_class,
+            transient,
+        )
+        assert outcome.status_code == status
+
+    def test_a_document_that_is_not_html_is_still_evidence(self, source_pages):
+        source_pages.pages["/rapport.pdf"] = (200, "application/pdf", b"%PDF-1.7 ...")
+        outcome = perform_check(source_pages.url("/rapport.pdf"))
+        assert (outcome.ok, outcome.error_class, outcome.text) == (True, "not_html", "")
+        assert outcome.sha256
+
+    def test_loopback_is_blocked_unless_allowed(self, source_pages, settings):
+        source_pages.pages["/chomage"] = html()
+        settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""
+        outcome = perform_check(source_pages.url("/chomage"))
+        assert (outcome.ok, outcome.error_class) == (False, "blocked")
+        assert source_pages.requests == []
+
+
+@pytest.mark.django_db
+class TestRunCheck:
+    def source(self, source_pages, path="/chomage", **kwargs):
+        source_pages.pages.setdefault(path, html())
+        return SourceFactory(url=source_pages.url(path), **kwargs)
+
+    def latest(self, source):
+        return source.checks.order_by("-id").first()
+
+    def test_adding_a_source_queues_a_check(self, source_pages):
+        source = self.source(source_pages)
+        check = self.latest(source)
+        assert (check.state, check.reason, check.url) == ("queued", "added", source.url)
+
+    def test_changing_the_url_queues_another(self, source_pages):
+        source = self.source(source_pages)
+        source.title = "Insee"
+        source.save()
+        assert source.checks.count() == 1
+        source.url = source_pages.url("/ailleurs")
+        source.save()
+        assert self.latest(source).reason == "url changed"
+
+    def test_a_check_records_the_page_and_keeps_the_evidence(self, source_pages):
+        source = self.source(source_pages)
+        check, _ = run_check(self.latest(source).pk)
+        check.refresh_from_db()
+        assert (check.state, check.http_status, check.deliveries) == ("done", 200, 1)
+        assert check.final_url == source.url and check.redirect_chain == []
+        assert check.bytes_read == len(PAGE.encode()) and check.changed is None
+        assert (check.title, check.site_name) == ("Chômage au 4e trimestre 2024", "Insee")
+        assert check.snapshot_raw.read() == PAGE.encode()
+        assert "reculé de 180 000" in check.snapshot_text.read().decode()
+        source.refresh_from_db()
+        assert source.status == LinkStatus.OK
+        assert source.next_check_at - source.last_checked_at == timedelta(days=7)
+
+    def test_sources_of_published_verdicts_are_rechecked_daily(self, source_pages):
+        claim = ClaimFactory()
+        ReviewFactory(claim=claim)
+        source = self.source(source_pages, claim=claim)
+        run_check(self.latest(source).pk)
+        source.refresh_from_db()
+        assert source.next_check_at - source.last_checked_at == timedelta(days=1)
+
+    def test_content_changes_are_detected(self, source_pages):
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+        again = request_check(source=source, reason="recheck")
+        run_check(again.pk)
+        again.refresh_from_db()
+        source.refresh_from_db()
+        assert (again.changed, source.status) == (False, LinkStatus.OK)
+        source_pages.pages["/chomage"] = html(PAGE.replace("180 000", "150 000"))
+        third = request_check(source=source, reason="recheck")
+        run_check(third.pk)
+        third.refresh_from_db()
+        source.refresh_from_db()
+        assert (third.changed, source.status) == (True, LinkStatus.CHANGED)
+
+    def test_a_link_is_dead_after_three_failures_three_days_apart(self, source_pages):
+        source = self.source(source_pages, path="/gone")
+        source_pages.pages["/gone"] = (404, "text/html", b"gone")
+        for expected_count, expected_status in [(1, "error"), (1, "error")]:
+            run_check(request_check(source=source, reason="recheck").pk)
+            source.refresh_from_db()
+            assert (source.failure_count, source.status) == (expected_count, expected_status)
+        # Failures count once per three days: move the last one back in time.
+        for expected_count, expected_status in [(2, "error"), (3, "dead")]:
+            Source.objects.filter(pk=source.pk).update(
+                last_failure_at=timezone.now() - timedelta(days=3, minutes=1)
+            )
+            run_check(request_check(source=source, reason="recheck").pk)
+            source.refresh_from_db()
+            assert (source.failure_count, source.status) == (expected_count, expected_status)
+        source_pages.pages["/gone"] = html()
+        run_check(request_check(source=source, reason="recheck").pk)
+        source.refresh_from_db()
+        assert (source.failure_count, source.status) == (0, LinkStatus.OK)
+
+    def test_a_blocked_source_is_marked_blocked_without_any_connection(self, source_pages):
+        source = SourceFactory(url="http://127.0.0.1:9/admin")  # outside the allowed network
+        check, _ = run_check(self.latest(source).pk)
+        check.refresh_from_db()
+        source.refresh_from_db()
+        assert (check.state, check.error_class, source.status) == ("failed", "blocked", "blocked")
+
+    def test_a_transient_failure_can_stay_queued_for_a_retry(self, source_pages):
+        source_pages.pages["/busy"] = (503, "text/html", b"busy")
+        source = self.source(source_pages, path="/busy")
+        check, outcome = run_check(self.latest(source).pk, may_retry=True)
+        check.refresh_from_db()
+        assert outcome.transient and check.state == "queued" and "will retry" in check.error
+        source.refresh_from_db()
+        assert source.status == LinkStatus.UNCHECKED
+
+    def test_a_finished_check_is_not_run_again(self, source_pages):
+        source = self.source(source_pages)
+        check, _ = run_check(self.latest(source).pk)
+        requests = len(source_pages.requests)
+        assert run_check(check.pk) == (SourceCheck.objects.get(pk=check.pk), None)
+        assert len(source_pages.requests) == requests
+
+    def test_a_check_another_worker_is_running_is_left_alone(self, source_pages):
+        source = self.source(source_pages)
+        check = self.latest(source)
+        assert start_check(check.pk) is not None
+        assert start_check(check.pk) is None  # a duplicate delivery
+
+    def test_deliveries_are_bounded(self, source_pages, settings):
+        source = self.source(source_pages)
+        check = self.latest(source)
+        SourceCheck.objects.filter(pk=check.pk).update(
+            deliveries=settings.SOURCE_CHECK_MAX_DELIVERIES
+        )
+        assert start_check(check.pk) is None
+        check.refresh_from_db()
+        assert (check.state, check.error_class) == ("failed", "gave_up")
+        assert source_pages.requests == []
+
+    def test_due_sources_are_scheduled_once(self, source_pages):
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+        Source.objects.filter(pk=source.pk).update(next_check_at=timezone.now())
+        assert schedule_due_checks() == 1
+        assert schedule_due_checks() == 0  # one is already pending
+        assert self.latest(source).reason == "scheduled"
+
+
+@pytest.mark.django_db
+def test_check_source_prints_one_json_object_and_saves_nothing(source_pages, capsys):
+    source_pages.pages["/chomage"] = html()
+    call_command("check_source", source_pages.url("/chomage"), "--json")
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {
+        "url",
+        "final_url",
+        "status_code",
+        "ok",
+        "error",
+        "content_type",
+        "bytes",
+        "sha256",
+        "title",
+        "author",
+        "published",
+        "site_name",
+        "text",
+        "quotes",
+    }
+    assert (payload["ok"], payload["error"], payload["status_code"]) == (True, None, 200)
+    assert payload["published"] == "2025-02-13" and payload["bytes"] == len(PAGE.encode())
+    assert not SourceCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_check_source_reports_a_blocked_url(web_pages, capsys):
+    web_pages.pages["/"] = html()
+    call_command("check_source", web_pages.url("/"), "--json")
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["ok"], payload["error"], payload["status_code"]) == (False, "blocked", None)
+    assert web_pages.requests == []
+
+
+# --- On real workers -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def checks_worker(django_db_blocker):
+    with django_db_blocker.unblock():
+        env = checks_worker_env()
+    process = start_worker("checks", "checks", env, pool="threads", concurrency=4)
+    yield process
+    stop_process_group(process)
+
+
+def wait_for(predicate, timeout=60, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_source_added_in_the_admin_is_checked_by_a_worker(client, source_pages, checks_worker):
+    source_pages.pages["/chomage"] = html()
+    client.force_login(StaffFactory())
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("admin:claims_source_add"),
+        {"claim": claim.pk, "url": source_pages.url("/chomage"), "kind": "official"},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get()
+    wait_for(lambda: Source.objects.get().status == LinkStatus.OK, what="the check")
+    check = source.checks.get()
+    assert (check.state, check.http_status, check.deliveries) == ("done", 200, 1)
+    page = client.get(reverse("admin:claims_source_change", args=[source.pk])).content.decode()
+    assert 'class="link-status"' in page and "OK" in page
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_check_survives_its_worker_being_killed(source_pages, settings, django_db_blocker):
+    settings.SOURCE_CHECK_STALE_AFTER = 2
+    source_pages.pages["/slow"] = (*html(), 3)  # answers after 3 s
+    with django_db_blocker.unblock():
+        env = checks_worker_env(SOURCE_CHECK_STALE_AFTER="2")
+    first = start_worker("checks", "doomed", env)
+    try:
+        source = SourceFactory(url=source_pages.url("/slow"))
+        check = source.checks.get()
+        wait_for(lambda: SourceCheck.objects.get(pk=check.pk).state == "running", what="start")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert SourceCheck.objects.get(pk=check.pk).state == "running"
+    second = start_worker("checks", "survivor", env)
+    try:
+        time.sleep(2.1)  # the check is now stale
+        from claims.checking.checks import sweep_stale_checks
+
+        assert sweep_stale_checks() == 1  # what beat does every five minutes
+        wait_for(lambda: SourceCheck.objects.get(pk=check.pk).finished, what="the re-run")
+    finally:
+        stop_process_group(second)
+    check.refresh_from_db()
+    assert (check.state, check.http_status, check.deliveries) == ("done", 200, 2)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server of our own, so the test can stop it without touching anyone else's."""
+    port = free_port()
+    command = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
+
+    def start():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
+        wait_for(
+            lambda: (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                ).stdout.strip()
+                == "PONG"
+            ),
+            what="redis",
+        )
+        return process
+
+    server = {"process": start(), "url": f"redis://127.0.0.1:{port}/0", "start": start}
+    yield server
+    stop_process_group(server["process"])
+
+
+ADD_SOURCES = """
+from claims.models import Claim, Source
+claim = Claim.objects.get()
+for n in range(3):
+    Source.objects.create(claim=claim, url="{url}?n=%d" % n)
+print(Source.objects.count())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_checks_requested_while_redis_is_down_all_run_once_it_is_back(
+    source_pages, private_redis, django_db_blocker
+):
+    source_pages.pages["/chomage?n=0"] = html()
+    source_pages.pages["/chomage?n=1"] = html()
+    source_pages.pages["/chomage?n=2"] = html()
+    ClaimFactory()
+    with django_db_blocker.unblock():
+        env = checks_worker_env(REDIS_URL=private_redis["url"], SOURCE_CHECK_STALE_AFTER="0")
+    stop_process_group(private_redis["process"])  # the broker stops accepting connections
+
+    # The sources are saved and their checks queued in the database all the same; the shell
+    # returns instead of hanging on the broker.
+    added = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        ADD_SOURCES.format(url=source_pages.url("/chomage")),
+        env=env,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    assert Source.objects.count() == 3
+    assert set(SourceCheck.objects.values_list("state", flat=True)) == {"queued"}
+
+    private_redis["process"] = private_redis["start"]()
+    worker = start_worker("checks", "after-outage", env, pool="threads", concurrency=4)
+    try:
+        swept = manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from claims.checking.checks import sweep_stale_checks as s; print(s())",
+            env=env,
+        )
+        assert swept.stdout.strip() == "3", swept.stderr
+        wait_for(
+            lambda: set(SourceCheck.objects.values_list("state", flat=True)) == {"done"},
+            what="every check",
+        )
+    finally:
+        stop_process_group(worker)
+    assert set(Source.objects.values_list("status", flat=True)) == {"ok"}
+    assert SourceCheck.objects.count() == 3
+
+
+# --- Per-host limit, evidence, admin ------------------------------------------------------
+
+
+def test_a_host_gets_a_limited_number_of_fetches_at_once(settings):
+    from claims.checking.hostslots import host_slot
+
+    host = f"busy-{time.monotonic_ns()}.example"
+    with host_slot(host, limit=2) as first, host_slot(host, limit=2) as second:
+        with host_slot(host, limit=2) as third:
+            assert (first, second, third) == (True, True, False)
+        with host_slot("other.example", limit=2) as elsewhere:
+            assert elsewhere is True
+    with host_slot(host, limit=2) as again:
+        assert again is True  # slots are given back
+
+
+@pytest.mark.django_db
+class TestEvidenceAndAdmin:
+    @pytest.fixture
+    def checked(self, source_pages):
+        source_pages.pages["/chomage"] = html('<script>alert("x")</script>' + PAGE)
+        claim = ClaimFactory(
+            text="Le nombre de chômeurs a reculé de 180 000 en 2024.", quotation=""
+        )
+        source = SourceFactory(claim=claim, url=source_pages.url("/chomage"))
+        check, _ = run_check(source.checks.get().pk)
+        check.refresh_from_db()
+        return check
+
+    def test_quotes_are_verified_against_the_page(self, checked):
+        (verdict,) = checked.quote_results
+        assert verdict["verdict"] == "exact"
+        assert verdict["matched_text"] == "Le nombre de chômeurs a reculé de 180 000 en 2024"
+
+    def test_snapshots_are_for_staff_only_and_never_rendered_as_html(self, checked, client):
+        url = reverse("evidence-snapshot", args=[checked.pk, "raw"])
+        assert client.get(url).status_code == 302  # to the login page
+        client.force_login(StaffFactory())
+        response = client.get(url)
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert b'<script>alert("x")</script>' in b"".join(response.streaming_content)
+        text = client.get(reverse("evidence-snapshot", args=[checked.pk, "text"]))
+        assert "reculé de 180 000" in b"".join(text.streaming_content).decode()
+
+    def test_the_check_page_shows_verdicts_and_evidence(self, checked, client):
+        client.force_login(StaffFactory())
+        page = client.get(reverse("admin:claims_sourcecheck_change", args=[checked.pk]))
+        html_page = page.content.decode()
+        assert "<mark>Le nombre de chômeurs a reculé de 180 000 en 2024</mark>" in html_page
+        assert reverse("evidence-snapshot", args=[checked.pk, "text"]) in html_page
+        assert '<script>alert("x")</script>' not in html_page
+
+    def test_recheck_action_and_failing_sources_list(self, checked, client, source_pages):
+        client.force_login(StaffFactory())
+        dead = SourceFactory(url=source_pages.url("/gone"))
+        Source.objects.filter(pk=dead.pk).update(status=LinkStatus.DEAD)
+        response = client.post(
+            reverse("admin:claims_source_changelist"),
+            {"action": "recheck", "_selected_action": [checked.source_id]},
+        )
+        assert response.status_code == 302
+        assert checked.source.checks.filter(reason="recheck", state="queued").exists()
+        failing = client.get(reverse("admin:claims_failingsource_changelist"))
+        listed = {s.pk for s in failing.context["cl"].result_list}
+        assert listed == {dead.pk}
+
+
+@pytest.mark.django_db
+def test_check_source_verifies_quotes(source_pages, capsys):
+    source_pages.pages["/chomage"] = html()
+    call_command(
+        "check_source",
+        source_pages.url("/chomage"),
+        "--json",
+        "--quote",
+        "Le nombre de chômeurs a reculé de 150 000 en 2024",
+    )
+    (quote,) = json.loads(capsys.readouterr().out)["quotes"]
+    assert quote["verdict"] == "altered"
+    assert "180 000" in quote["matched_text"]
