@@ -489,3 +489,17 @@ def test_check_source_verifies_quotes(source_pages, capsys):
     (quote,) = json.loads(capsys.readouterr().out)["quotes"]
     assert quote["verdict"] == "altered"
     assert "180 000" in quote["matched_text"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_server_error_is_retried_by_the_worker(source_pages, checks_worker):
+    source_pages.pages["/flaky"] = (503, "text/html", b"<h1>busy</h1>")
+    source = SourceFactory(url=source_pages.url("/flaky"))
+    wait_for(lambda: len(source_pages.requests) >= 1, what="the first attempt")
+    source_pages.pages["/flaky"] = html()  # the server recovers
+    check = source.checks.get()
+    wait_for(lambda: SourceCheck.objects.get(pk=check.pk).finished, what="the retry")
+    check.refresh_from_db()
+    assert (check.state, check.http_status, check.deliveries) == ("done", 200, 2)
+    assert len(source_pages.requests) == 2
