@@ -10,6 +10,7 @@ from django.utils import timezone
 from .documents import document_from_bytes, document_from_url
 from .importing import ArticleInputError, import_document, parse_published
 from .models import ImportJob
+from .queueing import send_or_leave_queued
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +25,7 @@ def send_import(job_id):
     """Publish without waiting on a dead broker: the sweeper sends the job later."""
     from .tasks import run_import
 
-    try:
-        run_import.apply_async((job_id,), retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the job queued
-        logger.warning("could not queue import %s (%s); the sweeper will", job_id, exc)
-        return False
-    return True
+    return send_or_leave_queued(run_import, job_id, "import")
 
 
 def sweep_stale_imports(now=None):

@@ -15,12 +15,11 @@ from ..models import (
     Quotation,
     Review,
     Source,
-    SourceCheck,
     Speaker,
 )
 from ..triage import set_triage_status
 from .common import ArticleFilter, SpeakerFilter
-from .sources import status_badge
+from .sources import SourceCheckInline, status_badge
 
 
 class ArticleClaimsInline(admin.TabularInline):
@@ -77,25 +76,11 @@ REASON_LABELS = {
 }
 
 
-class ArticleCheckInline(admin.TabularInline):
+class ArticleCheckInline(SourceCheckInline):
     """Checks of the article's own URL, newest first."""
 
-    model = SourceCheck
     fk_name = "article"
     verbose_name_plural = _("checks of the article's URL")
-    fields = ["check_link", "state", "http_status", "error_class", "changed", "finished_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-queued_at", "-id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("check"))
-    def check_link(self, check):
-        url = reverse("admin:claims_sourcecheck_change", args=[check.pk])
-        return format_html('<a href="{}">#{}</a>', url, check.pk)
 
 
 class QuotationInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import LinkStatus, Quotation, Review, Source, SourceCheck
+from ..queueing import send_or_leave_queued
 from .perform import perform_check
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,7 @@ def enqueue(check_id):
     """Publish without waiting on a dead broker: the sweeper sends the check later."""
     from ..tasks import check_source
 
-    try:
-        check_source.apply_async((check_id,), retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the check queued
-        logger.warning("could not queue check %s (%s); the sweeper will", check_id, exc)
-        return False
-    return True
+    return send_or_leave_queued(check_source, check_id, "check")
 
 
 def quotes_for(check):
