@@ -501,5 +501,7 @@ def test_a_server_error_is_retried_by_the_worker(source_pages, checks_worker):
     check = source.checks.get()
     wait_for(lambda: SourceCheck.objects.get(pk=check.pk).finished, what="the retry")
     check.refresh_from_db()
-    assert (check.state, check.http_status, check.deliveries) == ("done", 200, 2)
-    assert len(source_pages.requests) == 2
+    # The first answer was a 503; each retry is one more delivery and one more fetch (the
+    # jittered backoff may retry before the server recovers).
+    assert (check.state, check.http_status) == ("done", 200)
+    assert check.deliveries == len(source_pages.requests) >= 2
