@@ -4,13 +4,17 @@ metadata. HTML goes through trafilatura; URLs only through the safe fetcher."""
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import trafilatura
 from django.conf import settings
 
 from .checking.fetching import FetchError, fetch
-from .importing import ArticleInputError, decode_article_bytes, normalize_body
+from .importing import (
+    ArticleInputError,
+    decode_article_bytes,
+    normalize_body,
+    read_limited_bytes,
+)
 
 MIN_ARTICLE_WORDS = 15
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
@@ -87,21 +91,10 @@ def load_document(path_or_url):
     """A Document from a file path or a URL, with a one-line error for anything else."""
     if is_url(path_or_url):
         return document_from_url(path_or_url)
-    path = Path(path_or_url)
-    if not path.exists():
-        raise ArticleInputError(f"{path}: no such file")
-    if not path.is_file():
-        raise ArticleInputError(f"{path}: not a regular file")
-    max_bytes = settings.ARTICLE_MAX_BYTES
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleInputError(
-            f"{path}: file is {size:,} bytes, the limit is {max_bytes:,} (ARTICLE_MAX_BYTES)"
-        )
-    data = path.read_bytes()[: max_bytes + 1]
+    data = read_limited_bytes(path_or_url)
     if not data.strip():
-        raise ArticleInputError(f"{path}: empty file, nothing to import")
-    return document_from_bytes(data, name=str(path))
+        raise ArticleInputError(f"{path_or_url}: empty file, nothing to import")
+    return document_from_bytes(data, name=str(path_or_url))
 
 
 def _charset(headers):

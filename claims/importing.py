@@ -35,6 +35,11 @@ class ArticleInputError(ValueError):
 
 def read_article_file(path, max_bytes=None):
     """Read a UTF-8 text file for import, refusing what is not a news article's text."""
+    return decode_article_bytes(read_limited_bytes(path, max_bytes), name=str(path))
+
+
+def read_limited_bytes(path, max_bytes=None):
+    """The bytes of a regular file no larger than ``ARTICLE_MAX_BYTES``, or a one-line error."""
     max_bytes = max_bytes or settings.ARTICLE_MAX_BYTES
     path = Path(path)
     if not path.exists():
@@ -50,7 +55,7 @@ def read_article_file(path, max_bytes=None):
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # the file grew while we looked at it
         raise ArticleInputError(f"{path}: file is larger than {max_bytes:,} bytes")
-    return decode_article_bytes(data, name=str(path))
+    return data
 
 
 def decode_article_bytes(data, name="input"):
