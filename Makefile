@@ -34,9 +34,12 @@ lint: install
 bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/fake_data.py
 
-# After changing user-facing strings: update and compile the French catalogue.
+# After changing user-facing strings: update and compile the catalogues (claims/locale),
+# from the app's code and the project's templates.
 messages: install
-	cd claims && ../$(BIN)/python ../manage.py makemessages -l fr --no-location && ../$(BIN)/python ../manage.py compilemessages
+	DATABASE_URL= $(BIN)/python manage.py makemessages -l fr -l en --no-location \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media
+	cd claims && DATABASE_URL= ../$(BIN)/python ../manage.py compilemessages
 
 bench-extraction: install
 	$(BIN)/python bench/extraction.py

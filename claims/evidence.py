@@ -13,6 +13,11 @@ from .models import SourceCheck
 @staff_member_required
 def snapshot(request, check_id, kind):
     check = get_object_or_404(SourceCheck, pk=check_id)
+    return snapshot_response(check, kind)
+
+
+def snapshot_response(check, kind):
+    """The check's snapshot as inert plain text: the text kept, or the raw page as a download."""
     field = check.snapshot_text if kind == "text" else check.snapshot_raw
     if not field:
         raise Http404("no snapshot kept for this check")

@@ -1,11 +1,15 @@
-"""Every new source, and every source whose URL changes, gets a background check —
-whichever path saved it (admin, shell, API)."""
+"""Reactions to saved rows, whichever path saved them (admin, shell, API, tasks).
 
-from django.db.models.signals import post_init, post_save
+Every new source, and every source whose URL changes, gets a background check.
+"""
+
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from .checking.checks import request_check
-from .models import Source
+from .models import Article, Claim, ClaimAppearance, Correction, Rating, Review, Source, Speaker
+from .publishing.freshness import touch_public_pages
+from .publishing.search import refresh_search_vectors
 
 
 @receiver(post_init, sender=Source)
@@ -20,3 +24,58 @@ def check_new_or_moved_source(sender, instance, created, raw=False, **kwargs):
     if created or instance.url != instance._url_when_loaded:
         request_check(source=instance, reason="added" if created else "url changed")
     instance._url_when_loaded = instance.url
+
+
+# Public pages: a change readers could see moves the pages' version stamp, and a published
+# verdict's search vector follows its text.
+_SOURCE_PUBLIC_FIELDS = ("url", "title", "kind", "archive_url", "status")
+
+
+@receiver(post_init, sender=Source)
+def remember_public_fields(sender, instance, **kwargs):
+    instance._public_when_loaded = tuple(getattr(instance, f) for f in _SOURCE_PUBLIC_FIELDS)
+
+
+@receiver(post_save, sender=Source)
+@receiver(post_delete, sender=Source)
+def source_changed(sender, instance, created=False, raw=False, **kwargs):
+    current = tuple(getattr(instance, f) for f in _SOURCE_PUBLIC_FIELDS)
+    if raw:
+        return
+    if created or current != instance._public_when_loaded or kwargs.get("signal") is post_delete:
+        touch_public_pages()
+    instance._public_when_loaded = current
+
+
+@receiver(post_save, sender=Review)
+def review_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance.state == Review.State.PUBLISHED:
+        refresh_search_vectors([instance.pk])
+    touch_public_pages()
+
+
+@receiver(post_save, sender=Claim)
+def claim_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    published = instance.reviews.filter(state=Review.State.PUBLISHED).values_list("pk", flat=True)
+    refresh_search_vectors(list(published))
+    touch_public_pages()
+
+
+@receiver(post_delete, sender=Review)
+@receiver(post_delete, sender=Claim)
+@receiver(post_save, sender=Speaker)
+@receiver(post_delete, sender=Speaker)
+@receiver(post_save, sender=Rating)
+@receiver(post_delete, sender=Rating)
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+@receiver(post_save, sender=ClaimAppearance)
+@receiver(post_delete, sender=ClaimAppearance)
+@receiver(post_save, sender=Article)
+def public_content_changed(sender, raw=False, **kwargs):
+    if not raw:
+        touch_public_pages()

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claims.context_processors.public",
             ],
         },
     },
@@ -209,6 +213,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 
+# Public pages. The organisation signs every verdict (ClaimReview author, feeds).
+ORGANISATION_NAME = env("ORGANISATION_NAME", "factcheck")
+ORGANISATION_URL = env("ORGANISATION_URL", "")
+# Absolute base of canonical links, feeds and sitemaps, e.g. https://verif.example.org;
+# empty: taken from each request's host (validated by ALLOWED_HOSTS).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
+# How long a CDN may serve a public page before asking again (browsers always revalidate).
+PUBLIC_PAGES_CDN_MAX_AGE = env_int("PUBLIC_PAGES_CDN_MAX_AGE", 60)
+PUBLIC_PAGE_SIZE = 20
+# Reader submissions per client address; django-ratelimit counts in the shared cache.
+SUBMISSIONS_RATE = env("SUBMISSIONS_RATE", "5/h")
+# Behind a proxy, the header that carries the client address, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
 # Article import limits: a news article is a few kilobytes; anything past this is a mistake.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2 * 1024 * 1024)
 # Sentences scoring at least this become candidate claims.
@@ -235,6 +253,23 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Public pages run no inline script and load nothing from elsewhere. The admin keeps Django's
+# own defaults; evidence files set a stricter policy of their own.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself; otherwise clients could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,7 +8,9 @@ from claims.models import (
     Article,
     Claim,
     ClaimAppearance,
+    Correction,
     Rating,
+    ReaderSubmission,
     Review,
     Source,
     SourceCheck,
@@ -121,3 +123,31 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     explanation = "Les données de l'Insee montrent le contraire."
     state = Review.State.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    review = factory.SubFactory(ReviewFactory)
+    note = "Le chiffre de 2016 a été corrigé : 9,7 % et non 9,5 %."
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReaderSubmission
+
+    text = "Le maire dit que la ville a planté 10 000 arbres en 2023."
+    language = "fr"
+
+
+def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
+    """A published review with its sources, appearances in articles and corrections."""
+    review = ReviewFactory(**review_fields)
+    for _ in range(sources):
+        SourceFactory(claim=review.claim)
+    for _ in range(appearances):
+        AppearanceFactory(claim=review.claim)
+    for _ in range(corrections):
+        CorrectionFactory(review=review)
+    return review

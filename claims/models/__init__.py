@@ -1,8 +1,9 @@
 from .articles import Article, Claim, ClaimAppearance, Quotation, Speaker
 from .imports import ImportJob
 from .sources import FAILING_STATUSES, FailingSource, LinkStatus, Source, SourceCheck
+from .submissions import ReaderSubmission
 from .text import Language, body_sha256, normalize_claim_text, normalize_name
-from .verdicts import Rating, RatingScale, Review
+from .verdicts import Correction, Rating, RatingScale, Review
 
 __all__ = [
     "FAILING_STATUSES",
@@ -11,10 +12,12 @@ __all__ = [
     "LinkStatus",
     "Claim",
     "ClaimAppearance",
+    "Correction",
     "ImportJob",
     "Language",
     "Quotation",
     "Rating",
+    "ReaderSubmission",
     "RatingScale",
     "Review",
     "Source",

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.text import Truncator
+from django.urls import reverse
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from .text import Language, body_sha256, normalize_claim_text, normalize_name, web_url
@@ -99,6 +100,13 @@ class Speaker(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("public:speaker", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self):
+        return slugify(self.name)[:80].strip("-") or "speaker"
 
 
 class Claim(models.Model):

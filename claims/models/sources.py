@@ -20,6 +20,16 @@ class LinkStatus(models.TextChoices):
 
 FAILING_STATUSES = (LinkStatus.DEAD, LinkStatus.BLOCKED, LinkStatus.ERROR)
 
+# How readers see a link's status on a verdict page.
+READER_STATUS = {
+    LinkStatus.UNCHECKED: _("link not checked yet"),
+    LinkStatus.OK: _("link works"),
+    LinkStatus.CHANGED: _("link works, page changed since it was cited"),
+    LinkStatus.DEAD: _("link dead"),
+    LinkStatus.BLOCKED: _("link refused by our checks"),
+    LinkStatus.ERROR: _("link failing"),
+}
+
 
 class Source(models.Model):
     class Kind(models.TextChoices):
@@ -36,6 +46,13 @@ class Source(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     note = models.TextField(_("note"), blank=True)
+    archive_url = models.URLField(
+        _("archived copy"),
+        max_length=2000,
+        blank=True,
+        validators=[web_url],
+        help_text=_("A permanent copy elsewhere, for example on the Internet Archive."),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -81,6 +98,10 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title or self.url
+
+    @property
+    def reader_status(self):
+        return READER_STATUS[self.status]
 
 
 class FailingSource(Source):

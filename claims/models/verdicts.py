@@ -1,9 +1,14 @@
 """Verdicts: the rating scale and reviews."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .articles import Claim
@@ -76,6 +81,18 @@ class Rating(models.Model):
     def label(self, language):
         return self.label_en if language == Language.ENGLISH else self.label_fr
 
+    def definition(self, language):
+        return self.definition_en if language == Language.ENGLISH else self.definition_fr
+
+    @property
+    def label_text(self):
+        """The label in the active language."""
+        return self.label(get_language())
+
+    @property
+    def definition_text(self):
+        return self.definition(get_language())
+
 
 class Review(models.Model):
     """The verdict on a claim, from draft to publication."""
@@ -119,6 +136,8 @@ class Review(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Filled by claims.publishing.search on PostgreSQL; other databases search the text.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -155,3 +174,44 @@ class Review(models.Model):
     def __str__(self):
         rating = f"{self.rating} — " if self.rating_id else ""
         return f"{rating}{self.claim}"
+
+    def get_absolute_url(self):
+        return reverse("public:verdict", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def slug(self):
+        """The readable part of the verdict's URL; the id alone identifies it."""
+        return slugify(self.claim.text)[:80].strip("-") or "verdict"
+
+
+class Correction(models.Model):
+    """A dated, public note on a change made to a verdict after its publication."""
+
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(_("public note"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["review_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.review_id} — {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,89 @@
+"""Forms readers fill in: the verdict filters and the submission form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Language, ReaderSubmission, Review
+
+
+class VerdictFilterForm(forms.Form):
+    """Filters of the verdict list; an invalid value is reported and ignored, never an error."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    rating = forms.ChoiceField(label=_("Rating"), required=False)
+    speaker = forms.CharField(label=_("Speaker"), required=False, max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language of the claim"),
+        choices=[("", _("All languages")), *Language.choices],
+        required=False,
+    )
+    since = forms.DateField(
+        label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, ratings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page has loaded the ratings already: no query of its own.
+        self.ratings = {rating.slug: rating for rating in ratings}
+        self.fields["rating"].choices = [("", _("All ratings"))] + [
+            (rating.slug, rating.label_text) for rating in ratings
+        ]
+
+    def clean_rating(self):
+        return self.ratings.get(self.cleaned_data["rating"])
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
+
+
+class SubmissionForm(forms.ModelForm):
+    # A field people never see: bots fill it in, and their submission is dropped.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = ReaderSubmission
+        fields = ["kind", "text", "url", "review", "email"]
+        labels = {
+            "kind": _("What do you want to tell us?"),
+            "text": _("The claim, or the error you found"),
+            "url": _("Where did you see it? (link, optional)"),
+            "email": _("Your email, if you want an answer (optional)"),
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "text": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+            "review": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].queryset = Review.objects.filter(state=Review.State.PUBLISHED)
+        self.fields["text"].max_length = 5000
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 10:
+            raise forms.ValidationError(_("Please write at least a few words."))
+        if len(text) > 5000:
+            raise forms.ValidationError(_("Please keep it under 5,000 characters."))
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ReaderSubmission.Kind.ERROR and not (
+            cleaned.get("review") or cleaned.get("url")
+        ):
+            self.add_error("url", _("Tell us which verdict: give its link."))
+        return cleaned

@@ -1,0 +1,1 @@
+"""What readers and partners see: published verdicts, their search, markup and freshness."""

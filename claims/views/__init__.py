@@ -1,0 +1,1 @@
+"""HTTP views: health for operators, public pages for readers."""

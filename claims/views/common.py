@@ -1,0 +1,97 @@
+"""What every public page shares: conditional GET, CDN caching, canonical URLs, paging."""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from ..publishing.freshness import public_version
+
+
+def public_page(view):
+    """Answer conditional GETs from the public pages' version stamp, before any query, and
+    let browsers and CDNs cache the page (browsers revalidate every time)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        stamp, last_modified = public_version()
+        etag = None
+        if stamp is not None:
+            etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
+            timestamp = int(last_modified.timestamp())
+            not_modified = get_conditional_response(
+                request, etag=etag, last_modified=timestamp, response=None
+            )
+            if not_modified is not None:
+                _cache_headers(not_modified)
+                return not_modified
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and request.method in ("GET", "HEAD"):
+            if etag is not None:
+                response.headers.setdefault("ETag", etag)
+                response.headers.setdefault("Last-Modified", http_date(timestamp))
+            _cache_headers(response)
+        return response
+
+    return wrapped
+
+
+def _cache_headers(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        must_revalidate=True,
+        s_maxage=settings.PUBLIC_PAGES_CDN_MAX_AGE,
+    )
+
+
+def absolute_url(request, path):
+    """``path`` on the public site's canonical origin."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL + path
+    return request.build_absolute_uri(path)
+
+
+class Page:
+    """One page of a list, without counting the whole list: readers go newer or older."""
+
+    def __init__(self, request, queryset, size=None, param="page"):
+        size = size or settings.PUBLIC_PAGE_SIZE
+        try:
+            self.number = max(1, min(int(request.GET.get(param, 1)), 10_000))
+        except ValueError:
+            self.number = 1
+        start = (self.number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        self.has_next = len(rows) > size
+        self.items = rows[:size]
+        self.has_previous = self.number > 1
+        self._query = request.GET.copy()
+        self._param = param
+
+    def _url(self, number):
+        query = self._query.copy() if self._query else QueryDict(mutable=True)
+        if number == 1:
+            query.pop(self._param, None)
+        else:
+            query[self._param] = str(number)
+        encoded = query.urlencode()
+        return f"?{encoded}" if encoded else "?"
+
+    @property
+    def next_url(self):
+        return self._url(self.number + 1) if self.has_next else None
+
+    @property
+    def previous_url(self):
+        return self._url(self.number - 1) if self.has_previous else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)

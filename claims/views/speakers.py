@@ -1,0 +1,41 @@
+"""A speaker's public page: their verdicts and how they break down by rating."""
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from ..models import Speaker
+from ..publishing.charts import rating_breakdown
+from ..publishing.verdicts import published_reviews
+from .common import Page, absolute_url, public_page
+from .verdicts import default_ratings
+
+
+@require_safe
+@public_page
+def speaker_detail(request, pk, slug):
+    speaker = get_object_or_404(Speaker, pk=pk)
+    reviews = published_reviews().filter(claim__speaker=speaker)
+    counts = dict(reviews.values_list("rating_id").annotate(n=Count("id")).order_by())
+    if not counts:
+        # Speakers only known from drafts stay private.
+        raise Http404("no published verdict for this speaker")
+    if slug != speaker.slug:
+        return redirect(speaker, permanent=True)
+    ratings = default_ratings()
+    rows = [(r.label_text, r.colour, counts.get(r.pk, 0)) for r in ratings if counts.get(r.pk)]
+    page = Page(
+        request,
+        reviews.select_related("claim__speaker", "rating").order_by("-published_at", "-id"),
+    )
+    return render(
+        request,
+        "public/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "page": page,
+            "chart": rating_breakdown(rows),
+            "canonical_url": absolute_url(request, speaker.get_absolute_url()),
+        },
+    )

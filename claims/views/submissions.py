@@ -1,0 +1,52 @@
+"""Readers send a claim to check or an error in a verdict; no account needed."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from ..forms import SubmissionForm
+from ..models import ReaderSubmission
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(
+    key="ip", rate=lambda group, request: settings.SUBMISSIONS_RATE, method="POST", block=False
+)
+def submit(request):
+    if request.method != "POST":
+        initial = {"kind": request.GET.get("kind") or ReaderSubmission.Kind.CLAIM}
+        if request.GET.get("review", "").isdigit():
+            initial["review"] = request.GET["review"]
+        return render(request, "public/submit.html", {"form": SubmissionForm(initial=initial)})
+
+    form = SubmissionForm(request.POST)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        response = render(
+            request, "public/submit.html", {"form": form, "rate_limited": True}, status=429
+        )
+        response["Retry-After"] = str(_period_seconds(settings.SUBMISSIONS_RATE))
+        return response
+    if form.is_bot:
+        # Say thanks as to anyone; keep nothing.
+        return redirect("public:submit-thanks")
+    if not form.is_valid():
+        return render(request, "public/submit.html", {"form": form}, status=400)
+    submission = form.save(commit=False)
+    submission.language = get_language()
+    submission.save()
+    return redirect("public:submit-thanks")
+
+
+def submit_thanks(request):
+    return render(request, "public/submit_thanks.html")
+
+
+def _period_seconds(rate):
+    """The window of a django-ratelimit rate such as ``5/h`` or ``10/15m``, in seconds."""
+    period = rate.partition("/")[2]
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    digits = period[:-1]
+    return (int(digits) if digits else 1) * units[period[-1]]

@@ -1,0 +1,158 @@
+"""Readers' pages: the verdict list with search and filters, a verdict, a source's archive."""
+
+import json
+
+from django.db.models import F, Max, Min, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from ..evidence import snapshot_response
+from ..forms import VerdictFilterForm
+from ..models import ClaimAppearance, Rating, SourceCheck, normalize_name
+from ..publishing.claimreview import claim_review
+from ..publishing.passages import passage
+from ..publishing.rendering import render_markdown
+from ..publishing.search import search_reviews
+from ..publishing.verdicts import published_reviews
+from .common import Page, absolute_url, public_page
+
+
+def default_ratings():
+    return list(Rating.objects.filter(scale__is_default=True))
+
+
+def filter_verdicts(reviews, form):
+    """Apply the valid filters of ``form``; invalid ones are left out and shown to the reader."""
+    form.is_valid()
+    data = form.cleaned_data  # holds the valid fields only
+    if data.get("rating"):
+        reviews = reviews.filter(rating=data["rating"])
+    if data.get("speaker"):
+        reviews = reviews.filter(
+            claim__speaker__normalized_name__contains=normalize_name(data["speaker"])
+        )
+    if data.get("language"):
+        reviews = reviews.filter(claim__language=data["language"])
+    if data.get("since"):
+        reviews = reviews.filter(published_at__date__gte=data["since"])
+    if data.get("until"):
+        reviews = reviews.filter(published_at__date__lte=data["until"])
+    if data.get("q"):
+        return search_reviews(reviews, data["q"])
+    return reviews.order_by("-published_at", "-id")
+
+
+@require_safe
+@public_page
+def verdict_list(request):
+    ratings = default_ratings()
+    form = VerdictFilterForm(request.GET or None, ratings=ratings)
+    reviews = published_reviews().select_related("claim__speaker", "rating")
+    if form.is_bound:
+        reviews = filter_verdicts(reviews, form)
+    else:
+        reviews = reviews.order_by("-published_at", "-id")
+    page = Page(request, reviews)
+    filtered = form.is_bound and any(value for key, value in request.GET.items() if key != "page")
+    return render(
+        request,
+        "public/verdict_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "query": request.GET.get("q", "").strip(),
+            "canonical_url": absolute_url(request, request.path),
+        },
+    )
+
+
+def _public_review(pk):
+    return get_object_or_404(
+        published_reviews().select_related("claim__speaker", "rating", "author", "editor"),
+        pk=pk,
+    )
+
+
+@require_safe
+def verdict_redirect(request, pk):
+    """Short links and old slugs lead to the canonical URL."""
+    return redirect(_public_review(pk), permanent=True)
+
+
+@require_safe
+@public_page
+def verdict_detail(request, pk, slug):
+    review = _public_review(pk)
+    if slug != review.slug:
+        return redirect(review, permanent=True)
+    claim = review.claim
+    appearances = list(
+        ClaimAppearance.objects.filter(claim=claim)
+        .select_related("article")
+        .order_by(F("article__published_at").asc(nulls_last=True), "id")
+    )
+    archived = SourceCheck.objects.filter(
+        source=OuterRef("pk"), state=SourceCheck.State.DONE
+    ).exclude(snapshot_text="")
+    sources = list(
+        claim.sources.annotate(
+            archive_check_id=Subquery(archived.order_by("-finished_at", "-id").values("pk")[:1])
+        )
+    )
+    corrections = list(review.corrections.all())
+    bounds = Rating.objects.filter(scale_id=review.rating.scale_id, value__isnull=False).aggregate(
+        worst=Min("value"), best=Max("value")
+    )
+    canonical = absolute_url(request, review.get_absolute_url())
+    language = get_language()
+    structured = claim_review(
+        review, canonical, language, appearances, (bounds["worst"], bounds["best"])
+    )
+    first = appearances[0] if appearances else None
+    return render(
+        request,
+        "public/verdict_detail.html",
+        {
+            "review": review,
+            "claim": claim,
+            "speaker": claim.speaker,
+            "appearances": appearances,
+            "first_appearance": first,
+            "passage": passage(first.article.body, first.start, first.end) if first else None,
+            "sources": sources,
+            "corrections": corrections,
+            "explanation": render_markdown(review.explanation),
+            "canonical_url": canonical,
+            "claim_review_json": _json_for_script(structured),
+            "submit_url": reverse("public:submit") + f"?review={review.pk}&kind=error",
+        },
+    )
+
+
+@require_safe
+def source_archive(request, pk, source_id):
+    """The text we archived of a source the last time it was fetched, as inert plain text."""
+    review = _public_review(pk)
+    check = (
+        SourceCheck.objects.filter(
+            source_id=source_id, source__claim_id=review.claim_id, state=SourceCheck.State.DONE
+        )
+        .exclude(snapshot_text="")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if check is None:
+        raise Http404("no archived copy of this source")
+    return snapshot_response(check, "text")
+
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def _json_for_script(data):
+    """JSON that cannot close its <script> element, whatever the fact-checkers typed."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)

@@ -1,0 +1,219 @@
+"""The public verdict list and verdict pages, as readers and crawlers get them."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from claims.models import Review, SourceCheck
+
+from .factories import (
+    ClaimFactory,
+    CorrectionFactory,
+    ReviewFactory,
+    SourceCheckFactory,
+    SpeakerFactory,
+    default_rating,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def verdict_url(review, language="fr"):
+    with translation.override(language):
+        return review.get_absolute_url()
+
+
+def list_url(language="fr"):
+    with translation.override(language):
+        return reverse("public:verdict-list")
+
+
+class TestVerdictList:
+    def test_root_redirects_to_the_readers_language(self, client):
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Location"] == "/en/"
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR")["Location"] == "/fr/"
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/fr/"
+
+    def test_lists_published_verdicts_newest_first_with_rating_speaker_and_date(self, client):
+        old = published_verdict(published_at=timezone.now() - timezone.timedelta(days=3))
+        new = published_verdict(rating=default_rating("vrai"))
+        html = client.get(list_url()).content.decode()
+        assert html.index(new.claim.text) < html.index(old.claim.text)
+        assert "Vrai" in html and "Faux" in html
+        assert new.claim.speaker.name in html
+        assert f'href="{new.get_absolute_url()}"' in html
+
+    @pytest.mark.parametrize(
+        "state", [Review.State.DRAFT, Review.State.IN_REVIEW, Review.State.UNPUBLISHED]
+    )
+    def test_never_lists_unpublished_work(self, client, state):
+        hidden = ReviewFactory(state=state, published_at=None)
+        assert hidden.claim.text not in client.get(list_url()).content.decode()
+
+    def test_filters_by_rating_language_speaker_and_dates(self, client):
+        speaker = SpeakerFactory(name="Élisabeth Borne")
+        true = published_verdict(rating=default_rating("vrai"), claim=ClaimFactory(speaker=speaker))
+        english = published_verdict(claim=ClaimFactory(language="en", text="Debt rose by 3%."))
+        old = published_verdict(published_at=timezone.now() - timezone.timedelta(days=400))
+
+        def shown(**params):
+            html = client.get(list_url(), params).content.decode()
+            return {r for r in (true, english, old) if r.claim.text in html}
+
+        assert shown(rating="vrai") == {true}
+        assert shown(language="en") == {english}
+        assert shown(speaker="elisabeth borne") == {true}
+        year_ago = (timezone.now() - timezone.timedelta(days=200)).date().isoformat()
+        assert shown(until=year_ago) == {old}
+        assert shown(since=year_ago) == {true, english}
+
+    def test_an_invalid_filter_is_reported_and_ignored(self, client):
+        review = published_verdict()
+        response = client.get(list_url(), {"rating": "nonsense", "since": "not-a-date"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert review.claim.text in html
+        assert 'class="field-error"' in html
+
+    def test_pages_older_verdicts(self, client, settings):
+        settings.PUBLIC_PAGE_SIZE = 2
+        reviews = [
+            published_verdict(published_at=timezone.now() - timezone.timedelta(hours=i))
+            for i in range(3)
+        ]
+        first = client.get(list_url()).content.decode()
+        assert reviews[0].claim.text in first and reviews[2].claim.text not in first
+        assert 'rel="next" href="?page=2"' in first
+        second = client.get(list_url(), {"page": 2}).content.decode()
+        assert reviews[2].claim.text in second and reviews[0].claim.text not in second
+        assert 'rel="prev"' in second and 'rel="next"' not in second
+        assert client.get(list_url(), {"page": "x"}).status_code == 200
+
+    def test_user_text_is_escaped(self, client):
+        review = published_verdict(
+            claim=ClaimFactory(text="<script>alert(1)</script> a dit le maire"),
+            conclusion="<img src=x onerror=alert(1)>",
+        )
+        html = client.get(list_url()).content.decode()
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert review.pk
+
+    def test_constant_queries_whatever_the_number_of_verdicts(
+        self, client, django_assert_max_num_queries
+    ):
+        for count in (1, 20, 200):
+            while Review.objects.filter(state="published").count() < count:
+                published_verdict(sources=2, appearances=1)
+            with django_assert_max_num_queries(2):
+                assert client.get(list_url()).status_code == 200
+            with django_assert_max_num_queries(2):
+                assert client.get(list_url(), {"q": "chômage", "rating": "faux"}).status_code == 200
+
+
+class TestVerdictPage:
+    def test_shows_the_claim_speaker_rating_conclusion_explanation_and_sources(self, client):
+        review = published_verdict(
+            sources=2,
+            explanation="Selon **l'Insee**, le taux était de 9,7 %.",
+            author=None,
+        )
+        html = client.get(verdict_url(review)).content.decode()
+        claim = review.claim
+        assert claim.text in html
+        assert claim.speaker.name in html
+        assert "Faux" in html and escape(review.rating.definition_fr) in html
+        assert review.conclusion in html
+        assert "<strong>l'Insee</strong>" in html
+        for source in claim.sources.all():
+            assert source.url in html
+        assert "<mark>" in html  # the passage of the article, claim highlighted
+
+    def test_labels_and_dates_follow_the_page_language(self, client):
+        review = published_verdict(published_at=datetime(2024, 3, 5, 12, tzinfo=UTC))
+        french = client.get(verdict_url(review, "fr")).content.decode()
+        english = client.get(verdict_url(review, "en")).content.decode()
+        assert '<html lang="fr">' in french and '<html lang="en">' in english
+        assert "Faux" in french and "False" in english
+        assert "5 mars 2024" in french and "March 5, 2024" in english
+        assert "Notre verdict" in french and "Our verdict" in english
+
+    def test_url_has_a_slug_and_wrong_slugs_redirect(self, client):
+        review = published_verdict(claim=ClaimFactory(text="Le chômage a baissé de 12 % en 2016."))
+        assert (
+            review.get_absolute_url()
+            == f"/fr/verdicts/{review.pk}/le-chomage-a-baisse-de-12-en-2016/"
+        )
+        wrong = client.get(f"/fr/verdicts/{review.pk}/autre-chose/")
+        assert wrong.status_code == 301 and wrong["Location"] == review.get_absolute_url()
+        short = client.get(f"/fr/verdicts/{review.pk}/")
+        assert short.status_code == 301 and short["Location"] == review.get_absolute_url()
+
+    @pytest.mark.parametrize(
+        "state", [Review.State.DRAFT, Review.State.IN_REVIEW, Review.State.UNPUBLISHED]
+    )
+    def test_unpublished_work_is_not_found_whatever_the_url(self, client, state):
+        review = ReviewFactory(state=state, published_at=None)
+        source = published_verdict().claim.sources.first()
+        for url in (
+            verdict_url(review),
+            f"/fr/verdicts/{review.pk}/",
+            f"/en/verdicts/{review.pk}/{review.slug}/",
+            reverse("public:source-archive", kwargs={"pk": review.pk, "source_id": source.pk}),
+        ):
+            assert client.get(url).status_code == 404, url
+
+    def test_shows_a_dated_corrections_log(self, client):
+        review = published_verdict()
+        correction = CorrectionFactory(review=review, note="Nous avions mal daté le discours.")
+        html = client.get(verdict_url(review)).content.decode()
+        assert "Corrections" in html and correction.note in html
+        assert f'datetime="{timezone.localtime(correction.created_at).isoformat()}"' in html
+
+    def test_sources_show_their_last_check_and_archived_copy(self, client):
+        review = published_verdict(sources=0)
+        checked = SourceCheckFactory(source__claim=review.claim).source
+        checked.status = "dead"
+        checked.last_checked_at = datetime(2024, 3, 5, 12, tzinfo=UTC)
+        checked.save()
+        html = client.get(verdict_url(review)).content.decode()
+        assert "Lien mort, vérifié le 5 mars 2024" in html
+        assert 'href="https://web.archive.org/' not in html
+        checked.archive_url = "https://web.archive.org/web/2024/https://www.insee.fr/"
+        checked.save()
+        assert (
+            'href="https://web.archive.org/web/2024/https://www.insee.fr/"'
+            in client.get(verdict_url(review)).content.decode()
+        )
+
+    def test_constant_queries_whatever_the_number_of_sources_and_corrections(
+        self, client, django_assert_max_num_queries
+    ):
+        for count in (1, 20, 200):
+            review = published_verdict(sources=count, appearances=min(count, 20), corrections=count)
+            with django_assert_max_num_queries(6):
+                response = client.get(verdict_url(review))
+            assert response.status_code == 200
+            assert response.content.decode().count('class="link-status') == count
+
+
+def test_archived_copy_is_served_as_inert_text(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    review = published_verdict(sources=0)
+    check = SourceCheckFactory(source__claim=review.claim)
+    check.snapshot_text.save("t.txt", ContentFile("<script>alert(1)</script> Insee 9,7 %"))
+    html = client.get(verdict_url(review)).content.decode()
+    url = reverse("public:source-archive", kwargs={"pk": review.pk, "source_id": check.source_id})
+    assert f'href="{url}"' in html
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert b"Insee 9,7 %" in b"".join(response.streaming_content)
+    assert SourceCheck.objects.count() >= 1
