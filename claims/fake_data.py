@@ -25,6 +25,7 @@ from .models import (
     normalize_claim_text,
     normalize_name,
 )
+from .publishing.search import refresh_search_vectors
 
 FAKE_HOST = "fake-data.invalid"
 CLAIMS_PER_ARTICLE = 8
@@ -208,4 +209,6 @@ def _create_chunk(rng, seed, offset, states, speakers, ratings):
         )
     Source.objects.bulk_create(sources, batch_size=BATCH_SIZE)
     Review.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+    # bulk_create skips the signals that keep search vectors in step.
+    refresh_search_vectors([r.pk for r in reviews if r.state == Review.State.PUBLISHED])
     return len(articles), len(sources)

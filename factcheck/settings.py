@@ -118,6 +118,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env("TEST_DATABASE_NAME"):
+    # Two test runs on one machine (say, a browser suite beside the main one) need two databases.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is both the Celery broker and the cache. Without it, tasks run in-process
