@@ -18,7 +18,7 @@ urlpatterns = [
         name="source-archive",
     ),
     path("speakers/<int:pk>/<slug:slug>/", speakers.speaker_detail, name="speaker"),
-    path("speakers/<int:pk>/feed/", public_page(SpeakerVerdictsFeed()), name="speaker-feed"),
+    path("feed/speakers/<int:pk>/", public_page(SpeakerVerdictsFeed()), name="speaker-feed"),
     path("feed/", public_page(LatestVerdictsFeed()), name="feed"),
     path("methodology/", pages.methodology, name="methodology"),
     path("submit/", submissions.submit, name="submit"),

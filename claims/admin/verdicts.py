@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Rating, RatingScale, Review
+from ..models import Correction, Rating, RatingScale, Review
 
 
 class RatingInline(admin.TabularInline):
@@ -45,6 +45,19 @@ class RatingAdmin(admin.ModelAdmin):
     search_fields = ["label_fr", "label_en", "slug"]
 
 
+class CorrectionInline(admin.TabularInline):
+    """The public corrections log; notes are written when a published verdict is corrected."""
+
+    model = Correction
+    fields = ["created_at", "note", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["claim_text", "rating", "state", "author", "editor", "published_at"]
@@ -54,6 +67,11 @@ class ReviewAdmin(admin.ModelAdmin):
     autocomplete_fields = ["claim", "author", "editor"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "published_at"
+    inlines = [CorrectionInline]
+
+    def view_on_site(self, review):
+        # Only published verdicts have a public page.
+        return review.get_absolute_url() if review.is_public else None
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -1,0 +1,73 @@
+"""Conditional GETs and CDN caching of public pages, and their invalidation on every change
+readers could see."""
+
+import pytest
+from django.db import transaction
+
+from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+
+from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
+
+# Transactions commit for real: the version stamp moves on commit. The rating scale, seeded
+# by a migration, is restored after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def conditional(client, url, response):
+    return client.get(
+        url,
+        HTTP_IF_NONE_MATCH=response["ETag"],
+        HTTP_IF_MODIFIED_SINCE=response["Last-Modified"],
+    )
+
+
+def test_verdict_pages_and_feeds_answer_304_until_something_changes(client):
+    review = published_verdict()
+    for url in (review.get_absolute_url(), "/fr/", "/fr/feed/", "/en/feed/"):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert "public" in first["Cache-Control"] and "s-maxage=" in first["Cache-Control"]
+        again = conditional(client, url, first)
+        assert again.status_code == 304, url
+        assert again.content == b""
+
+
+def test_a_304_costs_no_database_query(client, django_assert_num_queries):
+    review = published_verdict()
+    first = client.get(review.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert conditional(client, review.get_absolute_url(), first).status_code == 304
+
+
+@pytest.mark.parametrize("change", ["publish", "correct", "unpublish", "source"])
+def test_publishing_correcting_unpublishing_or_a_source_check_invalidates(client, change):
+    editor = StaffFactory()
+    review = published_verdict()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    if change == "publish":
+        other = ReviewFactory(state="in_review", published_at=None)
+        SourceFactory(claim=other.claim)
+        publish_review(other, editor)
+    elif change == "correct":
+        correct_review(review, "Conclusion précisée.", editor, conclusion="Faux, à 2 % près.")
+    elif change == "unpublish":
+        unpublish_review(review, editor)
+    else:
+        with transaction.atomic():
+            source = review.claim.sources.get()
+            source.status = "dead"
+            source.save()
+    after = conditional(client, url, first)
+    if change == "unpublish":
+        assert after.status_code == 404
+    else:
+        assert after.status_code == 200
+        assert after["ETag"] != first["ETag"]
+    if change == "correct":
+        assert "Conclusion précisée." in after.content.decode()
+
+
+def test_a_draft_edit_elsewhere_does_not_matter_to_drafts_pages(client):
+    draft = ReviewFactory(state="draft", published_at=None)
+    assert client.get(f"/fr/verdicts/{draft.pk}/{draft.slug}/").status_code == 404

@@ -1,0 +1,70 @@
+"""A speaker's public page: their verdicts and the breakdown by rating, drawn as SVG."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from claims.models import Review
+
+from .factories import (
+    ClaimFactory,
+    ReviewFactory,
+    SpeakerFactory,
+    default_rating,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lists_the_speakers_verdicts_with_a_breakdown_by_rating(client):
+    speaker = SpeakerFactory(name="Anne Dupont", role="maire de Lyon")
+    for slug in ("faux", "faux", "vrai"):
+        published_verdict(rating=default_rating(slug), claim=ClaimFactory(speaker=speaker))
+    other = published_verdict()
+    response = client.get(speaker.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Anne Dupont" in html and "maire de Lyon" in html
+    assert other.claim.text not in html
+    svg = re.search(r"<svg[^>]*class=\"breakdown\".*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and "3 verdicts sur Anne Dupont" in svg
+    # Colour is never the only signal: each bar has its label and count in text, and a table.
+    assert re.search(r">Faux</text>.*?>2</text>", svg, re.S)
+    assert re.search(r">Vrai</text>.*?>1</text>", svg, re.S)
+    assert '<th scope="row">Faux</th><td>2</td>' in html
+    assert "<script" not in html.replace('<script type="application/ld+json">', "")
+
+
+def test_english_page_uses_english_labels(client):
+    speaker = SpeakerFactory()
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    with translation.override("en"):
+        url = speaker.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "False</text>" in html and "Verdicts by rating" in html
+
+
+def test_a_speaker_without_published_verdicts_is_not_found(client):
+    speaker = SpeakerFactory()
+    ReviewFactory(state=Review.State.DRAFT, published_at=None, claim=ClaimFactory(speaker=speaker))
+    assert client.get(speaker.get_absolute_url()).status_code == 404
+    assert client.get(f"/fr/feed/speakers/{speaker.pk}/").status_code == 404
+
+
+def test_wrong_slug_redirects(client):
+    speaker = SpeakerFactory(name="Élise Lucet")
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    response = client.get(f"/fr/speakers/{speaker.pk}/autre/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/fr/speakers/{speaker.pk}/elise-lucet/"
+
+
+def test_constant_queries_whatever_the_number_of_verdicts(client, django_assert_max_num_queries):
+    speaker = SpeakerFactory()
+    for count in (1, 20, 200):
+        while Review.objects.filter(claim__speaker=speaker).count() < count:
+            published_verdict(claim=ClaimFactory(speaker=speaker), sources=2)
+        with django_assert_max_num_queries(4):
+            assert client.get(speaker.get_absolute_url()).status_code == 200

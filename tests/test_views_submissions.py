@@ -1,0 +1,113 @@
+"""Readers submit a claim to check or an error in a verdict: stored, protected, rate-limited."""
+
+import itertools
+import uuid
+
+import pytest
+from django.test import Client
+
+from claims.models import ReaderSubmission
+
+from .factories import published_verdict
+
+pytestmark = pytest.mark.django_db
+_addresses = (f"127.0.{a}.{b}" for a, b in itertools.product(range(10, 250), range(1, 250)))
+
+
+@pytest.fixture
+def reader(settings):
+    """A reader at an address of their own, with rate-limit counters that start at zero."""
+    # Counters live an hour in Redis: each test counts under a prefix of its own.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4()}"},
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit"
+    return Client(REMOTE_ADDR=next(_addresses), enforce_csrf_checks=True)
+
+
+def csrf_post(client, url, data, language="fr"):
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def test_a_reader_submits_a_claim_and_fact_checkers_find_it(reader):
+    response = csrf_post(
+        reader,
+        "/fr/submit/",
+        {
+            "kind": "claim",
+            "text": "Le maire affirme avoir planté 10 000 arbres en 2023.",
+            "url": "https://www.example.org/article",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/fr/submit/thanks/"
+    submission = ReaderSubmission.objects.get()
+    assert submission.text == "Le maire affirme avoir planté 10 000 arbres en 2023."
+    assert submission.language == "fr" and submission.status == "new"
+
+
+def test_reporting_an_error_links_the_verdict(reader):
+    review = published_verdict()
+    page = reader.get(f"/en/submit/?review={review.pk}&kind=error").content.decode()
+    assert f'name="review" value="{review.pk}"' in page
+    response = csrf_post(
+        reader,
+        "/en/submit/",
+        {"kind": "error", "review": review.pk, "text": "The 2016 figure is 9.7%, not 9.5%."},
+    )
+    assert response.status_code == 302
+    submission = ReaderSubmission.objects.get()
+    assert submission.review == review and submission.language == "en"
+
+
+def test_without_the_csrf_token_nothing_is_stored(reader):
+    response = reader.post("/fr/submit/", {"kind": "claim", "text": "Une affirmation à vérifier."})
+    assert response.status_code == 403
+    assert not ReaderSubmission.objects.exists()
+
+
+def test_bots_filling_the_honeypot_are_thanked_and_ignored(reader):
+    response = csrf_post(
+        reader,
+        "/fr/submit/",
+        {"kind": "claim", "text": "Buy cheap watches now!!!", "website": "http://spam.example"},
+    )
+    assert response.status_code == 302
+    assert not ReaderSubmission.objects.exists()
+
+
+def test_invalid_input_is_shown_back_with_the_readers_text(reader):
+    response = csrf_post(reader, "/fr/submit/", {"kind": "claim", "text": "court"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Écrivez au moins quelques mots." in html
+    assert "court</textarea>" in html
+    assert not ReaderSubmission.objects.exists()
+
+
+def test_an_unpublished_verdict_cannot_be_referenced(reader):
+    review = published_verdict(state="draft", published_at=None)
+    response = csrf_post(
+        reader, "/fr/submit/", {"kind": "error", "review": review.pk, "text": "Une erreur ici."}
+    )
+    assert response.status_code == 400
+    assert not ReaderSubmission.objects.exists()
+
+
+def test_submissions_are_rate_limited_per_address(reader, settings):
+    settings.SUBMISSIONS_RATE = "3/h"
+    statuses = [
+        csrf_post(reader, "/fr/submit/", {"kind": "claim", "text": f"Affirmation numéro {n}."})
+        for n in range(5)
+    ]
+    assert [r.status_code for r in statuses] == [302, 302, 302, 429, 429]
+    assert statuses[3]["Retry-After"] == "3600"
+    assert "Réessayez plus tard" in statuses[3].content.decode()
+    assert ReaderSubmission.objects.count() == 3
+    other = Client(REMOTE_ADDR=next(_addresses), enforce_csrf_checks=True)
+    assert (
+        csrf_post(other, "/fr/submit/", {"kind": "claim", "text": "Un autre lecteur."}).status_code
+        == 302
+    )
