@@ -46,3 +46,55 @@ def import_sample_article(user=None):
         language=SAMPLE_METADATA["language"],
         imported_by=user,
     )
+
+
+# Demonstration verdicts on claims of the sample article, so the public pages show something.
+# Each is plainly labelled as a demonstration in its explanation.
+DEMO_VERDICTS = [
+    {
+        "claim_starts": "Le président américain Donald Trump rencontrera pour la première fois",
+        "rating": "vrai",
+        "conclusion": "Les deux présidents se sont bien rencontrés pour la première fois le "
+        "7 juillet 2017, en marge du G20 de Hambourg.",
+        "explanation": "*Verdict de démonstration, rédigé pour montrer les pages publiques.*\n\n"
+        "La rencontre annoncée par la Maison Blanche a eu lieu le **7 juillet 2017** à "
+        "Hambourg, en marge du sommet du G20 organisé par la présidence allemande.",
+        "source": ("https://www.bundesregierung.de/", "Gouvernement fédéral allemand"),
+    },
+    {
+        "claim_starts": "Les Etats-Unis se sont également opposés à Moscou en lançant une frappe",
+        "rating": "vrai",
+        "conclusion": "Les États-Unis ont frappé la base aérienne syrienne d'Al-Chaayrate le "
+        "7 avril 2017, trois jours après l'attaque chimique de Khan Cheikhoun.",
+        "explanation": "*Verdict de démonstration, rédigé pour montrer les pages publiques.*\n\n"
+        "L'attaque chimique présumée de Khan Cheikhoun date du 4 avril 2017 ; la frappe "
+        "américaine de missiles de croisière a suivi le 7 avril.",
+        "source": ("https://www.defense.gov/", "Département de la Défense des États-Unis"),
+    },
+]
+
+
+@transaction.atomic
+def publish_demo_verdicts(article, user):
+    """Publish the demonstration verdicts on the sample article's claims (idempotent)."""
+    from .models import Rating, Review, Source
+    from .publishing.verdicts import publish_review
+
+    published = []
+    claims = [appearance.claim for appearance in article.appearances.select_related("claim")]
+    for verdict in DEMO_VERDICTS:
+        claim = next((c for c in claims if c.text.startswith(verdict["claim_starts"])), None)
+        if claim is None or claim.reviews.exists():
+            continue
+        url, title = verdict["source"]
+        Source.objects.get_or_create(claim=claim, url=url, defaults={"title": title})
+        review = Review.objects.create(
+            claim=claim,
+            rating=Rating.objects.get(scale__is_default=True, slug=verdict["rating"]),
+            conclusion=verdict["conclusion"],
+            explanation=verdict["explanation"],
+            author=user,
+            state=Review.State.IN_REVIEW,
+        )
+        published.append(publish_review(review, user))
+    return published

@@ -64,6 +64,9 @@ def verdict_list(request):
             "form": form,
             "page": page,
             "filtered": filtered,
+            # Filters fold away on phones, except when in use or wrongly filled.
+            "filters_open": bool(form.errors)
+            or any(request.GET.get(name) for name in form.fields if name != "q"),
             "query": request.GET.get("q", "").strip(),
             "canonical_url": absolute_url(request, request.path),
         },

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.demo import ensure_demo_admin, import_sample_article
+from claims.demo import ensure_demo_admin, import_sample_article, publish_demo_verdicts
 
 
 class Command(BaseCommand):
@@ -22,10 +22,12 @@ class Command(BaseCommand):
         user, password = ensure_demo_admin(os.environ.get("DEMO_PASSWORD") or None)
         result = import_sample_article(user)
         article = result.article
+        publish_demo_verdicts(article, user)
         database = settings.DATABASES["default"]
         self.stdout.write(
             f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}\n"
             f"Sample article #{article.pk}{' imported' if result.created else ' already there'}: "
             f"{article.title} ({article.appearances.count()} candidate claims)\n"
+            f"Public site: http://{addr}/fr/ ({article.appearances.filter(claim__reviews__state='published').count()} published verdicts)\n"
             f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
         )
