@@ -5,17 +5,29 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Article, Claim, Rating, RatingScale, Review, Source, SourceCheck, Speaker
+from claims.models import (
+    Article,
+    Claim,
+    Rating,
+    RatingScale,
+    ReaderSubmission,
+    Review,
+    Source,
+    SourceCheck,
+    Speaker,
+)
 
 from .factories import (
     AppearanceFactory,
     ArticleFactory,
     ClaimFactory,
+    CorrectionFactory,
     ReviewFactory,
     SourceCheckFactory,
     SourceFactory,
     SpeakerFactory,
     StaffFactory,
+    SubmissionFactory,
     UserFactory,
     default_rating,
 )
@@ -31,7 +43,10 @@ CHANGELISTS = [
     "ratingscale",
     "rating",
     "review",
+    "readersubmission",
 ]
+# Rows only the system writes: checks, and what readers send through the public form.
+READ_ONLY = {"sourcecheck", "readersubmission"}
 # A changelist needs session, user, count, rows, filters: never more than this.
 CHANGELIST_MAX_QUERIES = 16
 CHANGE_FORM_MAX_QUERIES = 30
@@ -44,7 +59,9 @@ def populate(rows):
         source = SourceFactory(claim=appearance.claim)
         SourceFactory(claim=appearance.claim)
         SourceCheckFactory(source=source)
-        ReviewFactory(claim=appearance.claim)
+        review = ReviewFactory(claim=appearance.claim)
+        CorrectionFactory(review=review)
+        SubmissionFactory(review=review, kind="error")
 
 
 def query_count(client, url):
@@ -94,7 +111,8 @@ def change_urls():
         "sourcecheck": check.pk,
         "ratingscale": rating.scale.pk,
         "rating": rating.pk,
-        "review": review.pk,
+        "review": CorrectionFactory(review=review).review_id,
+        "readersubmission": SubmissionFactory(review=review).pk,
     }
 
 
@@ -109,7 +127,7 @@ def test_change_form_renders_with_bounded_queries(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model", [m for m in CHANGELISTS if m != "sourcecheck"])
+@pytest.mark.parametrize("model", [m for m in CHANGELISTS if m not in READ_ONLY])
 def test_add_form_renders(staff_client, model, django_assert_max_num_queries):
     with django_assert_max_num_queries(CHANGE_FORM_MAX_QUERIES):
         response = staff_client.get(reverse(f"admin:claims_{model}_add"))
@@ -373,3 +391,28 @@ class TestTriage:
         )
         claim.refresh_from_db()
         assert claim.status == "selected"
+
+
+def test_reader_submissions_are_triaged_with_actions(staff_client):
+    submissions = [SubmissionFactory(), SubmissionFactory()]
+    url = reverse("admin:claims_readersubmission_changelist")
+    response = staff_client.post(
+        url,
+        {"action": "mark_accepted", "_selected_action": [submissions[0].pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [s.status for s in ReaderSubmission.objects.order_by("pk")] == ["accepted", "new"]
+    assert staff_client.get(reverse("admin:claims_readersubmission_add")).status_code == 403
+
+
+def test_published_reviews_link_to_their_public_page_and_show_corrections(staff_client):
+    review = ReviewFactory()
+    correction = CorrectionFactory(review=review, note="Date du discours corrigée.")
+    page = staff_client.get(reverse("admin:claims_review_change", args=[review.pk]))
+    html = page.content.decode()
+    assert correction.note in html
+    assert f'href="{review.get_absolute_url()}"' in html  # "view on site"
+    draft = ReviewFactory(state="draft", published_at=None)
+    draft_page = staff_client.get(reverse("admin:claims_review_change", args=[draft.pk]))
+    assert "/verdicts/" not in draft_page.content.decode()

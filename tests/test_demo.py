@@ -123,6 +123,15 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         )
         assert re.search(r"/admin/claims/importjob/\d+/change/$", landed)
         assert "Terminé" in job
+
+        # Readers see the demonstration verdicts, and search works on SQLite too.
+        assert any("Public site: " in line and "(2 published verdicts)" in line for line in lines)
+        _, verdicts = Browser(base).get("/fr/?q=frappe")
+        assert "Les Etats-Unis se sont également opposés à Moscou" in verdicts
+        assert "Donald Trump rencontrera" not in verdicts
+        verdict_path = re.search(r'href="(/fr/verdicts/\d+/[\w-]+/)"', verdicts).group(1)
+        _, verdict = Browser(base).get(verdict_path)
+        assert "Verdict de démonstration" in verdict and "application/ld+json" in verdict
     finally:
         stop_process_group(process)
         process.stdout.close()

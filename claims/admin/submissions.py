@@ -12,7 +12,7 @@ from ..models import ReaderSubmission
 class ReaderSubmissionAdmin(admin.ModelAdmin):
     list_display = ["short_text", "kind", "status", "language", "review", "received_at"]
     list_filter = ["status", "kind", "language"]
-    list_select_related = ["review__claim"]
+    list_select_related = ["review__claim", "review__rating"]
     search_fields = ["text", "url", "email"]
     readonly_fields = ["kind", "text", "url", "review", "email", "language", "received_at"]
     fields = [*readonly_fields, "status"]
