@@ -23,11 +23,12 @@ class Command(BaseCommand):
         result = import_sample_article(user)
         article = result.article
         publish_demo_verdicts(article, user)
+        verdicts = article.appearances.filter(claim__reviews__state="published").count()
         database = settings.DATABASES["default"]
         self.stdout.write(
             f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}\n"
             f"Sample article #{article.pk}{' imported' if result.created else ' already there'}: "
             f"{article.title} ({article.appearances.count()} candidate claims)\n"
-            f"Public site: http://{addr}/fr/ ({article.appearances.filter(claim__reviews__state='published').count()} published verdicts)\n"
+            f"Public site: http://{addr}/fr/ ({verdicts} published verdicts)\n"
             f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
         )
