@@ -1,6 +1,9 @@
 """factory_boy factories: the smallest valid rows, each overridable."""
 
+import importlib
+
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -108,6 +111,10 @@ class SourceCheckFactory(factory.django.DjangoModelFactory):
 
 
 def default_rating(slug="faux"):
+    """A rating of the default scale, which a migration seeds; transactional tests flush it."""
+    if not Rating.objects.filter(scale__is_default=True).exists():
+        seed = importlib.import_module("claims.migrations.0002_default_rating_scale")
+        seed.seed_default_scale(django_apps, None)
     return Rating.objects.get(scale__is_default=True, slug=slug)
 
 

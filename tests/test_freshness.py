@@ -8,9 +8,8 @@ from claims.publishing.verdicts import correct_review, publish_review, unpublish
 
 from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
 
-# Transactions commit for real: the version stamp moves on commit. The rating scale, seeded
-# by a migration, is restored after each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactions commit for real: the version stamp moves on commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def conditional(client, url, response):
@@ -71,3 +70,11 @@ def test_publishing_correcting_unpublishing_or_a_source_check_invalidates(client
 def test_a_draft_edit_elsewhere_does_not_matter_to_drafts_pages(client):
     draft = ReviewFactory(state="draft", published_at=None)
     assert client.get(f"/fr/verdicts/{draft.pk}/{draft.slug}/").status_code == 404
+
+
+def test_public_pages_set_no_cookie_so_a_cdn_can_share_them(client):
+    review = published_verdict()
+    for url in ("/fr/", review.get_absolute_url(), "/fr/feed/"):
+        response = client.get(url)
+        assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
