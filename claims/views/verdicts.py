@@ -1,11 +1,13 @@
 """Readers' pages: the verdict list with search and filters, a verdict, a source's archive."""
 
 import json
+from datetime import datetime, time, timedelta
 
 from django.db.models import F, Max, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -36,13 +38,18 @@ def filter_verdicts(reviews, form):
         )
     if data.get("language"):
         reviews = reviews.filter(claim__language=data["language"])
+    # Whole days in the site's time zone, as bounds the published_at index can use.
     if data.get("since"):
-        reviews = reviews.filter(published_at__date__gte=data["since"])
+        reviews = reviews.filter(published_at__gte=_start_of(data["since"]))
     if data.get("until"):
-        reviews = reviews.filter(published_at__date__lte=data["until"])
+        reviews = reviews.filter(published_at__lt=_start_of(data["until"] + timedelta(days=1)))
     if data.get("q"):
         return search_reviews(reviews, data["q"])
     return reviews.order_by("-published_at", "-id")
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @require_safe
