@@ -5,9 +5,20 @@ Every new source, and every source whose URL changes, gets a background check.
 
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .checking.checks import request_check
-from .models import Article, Claim, ClaimAppearance, Correction, Rating, Review, Source, Speaker
+from .models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    Correction,
+    Rating,
+    Review,
+    Source,
+    Speaker,
+    Tombstone,
+)
 from .publishing.freshness import touch_public_pages
 from .publishing.search import refresh_search_vectors
 
@@ -79,3 +90,12 @@ def claim_saved(sender, instance, raw=False, **kwargs):
 def public_content_changed(sender, raw=False, **kwargs):
     if not raw:
         touch_public_pages()
+
+
+@receiver(post_delete, sender=Review)
+def leave_tombstone(sender, instance, **kwargs):
+    """Partners who mirrored a public verdict must learn it was deleted (claims.api.feed)."""
+    if instance.state in (Review.State.PUBLISHED, Review.State.UNPUBLISHED):
+        Tombstone.objects.update_or_create(
+            review_id=instance.pk, defaults={"deleted_at": timezone.now()}
+        )

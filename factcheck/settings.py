@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "claims",
 ]
 
@@ -214,6 +217,33 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+}
+
+# Partner API (docs/api.md). Rows changed less than this many seconds ago are not served in
+# the sync feed yet: it covers clock skew between web servers and the moment between a
+# timestamp being taken and its transaction starting to write (claims/api/feed.py).
+API_SYNC_SAFETY_LAG = float(env("API_SYNC_SAFETY_LAG", "2"))
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
+API_EXPORT_CHUNK_SIZE = 500
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck partner API",
+    "DESCRIPTION": "Published verdicts, for partners to mirror. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI and Redoc come from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+        "SourceKindEnum": "claims.models.Source.Kind",
+        "LinkStatusEnum": "claims.models.LinkStatus",
+    },
 }
 
 # Public pages. The organisation signs every verdict (ClaimReview author, feeds).

@@ -15,6 +15,8 @@ urlpatterns = [
         name="evidence-snapshot",
     ),
     path("admin/", admin.site.urls),
+    # The partner API has no language prefix: it serves every language at once.
+    path("api/v1/", include("claims.api.urls")),
     path("robots.txt", pages.robots_txt, name="robots"),
     path(
         "sitemap.xml",

@@ -42,6 +42,10 @@ def wait_for_http(url, timeout):
             time.sleep(0.2)
 
 
+# The first import in the demo server loads the spaCy model in-process: generous on a busy CI.
+REQUEST_TIMEOUT = 60
+
+
 class Browser:
     """Just enough of a browser for the admin login: cookies and CSRF."""
 
@@ -51,7 +55,7 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path):
-        with self.opener.open(self.base + path, timeout=10) as response:
+        with self.opener.open(self.base + path, timeout=REQUEST_TIMEOUT) as response:
             return response.geturl(), response.read().decode()
 
     def post(self, path, data):
@@ -60,7 +64,7 @@ class Browser:
         request = urllib.request.Request(
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
-        with self.opener.open(request, timeout=10) as response:
+        with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
             return response.geturl(), response.read().decode()
 
 

@@ -3,6 +3,7 @@ from .imports import ImportJob
 from .sources import FAILING_STATUSES, FailingSource, LinkStatus, Source, SourceCheck
 from .submissions import ReaderSubmission
 from .text import Language, body_sha256, normalize_claim_text, normalize_name
+from .tombstones import Tombstone
 from .verdicts import Correction, Rating, RatingScale, Review
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Source",
     "SourceCheck",
     "Speaker",
+    "Tombstone",
     "body_sha256",
     "normalize_claim_text",
     "normalize_name",

@@ -1,0 +1,60 @@
+"""Conditional GET for the API from the public pages' version stamp (publishing.freshness):
+a matching ``If-None-Match`` or ``If-Modified-Since`` is answered 304 before any query."""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from ..publishing.freshness import public_version
+
+
+def _validators():
+    stamp, last_modified = public_version()
+    if stamp is None:  # the cache is down: full responses, no validators
+        return None, None
+    return f'"api-{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"', last_modified
+
+
+def conditional(view):
+    """Wrap an API view: 304 when nothing changed, ETag and Last-Modified on a 200.
+
+    A response flagged ``settled = False`` (the sync feed still holding back recent rows)
+    gets no validators: a 304 must never keep a partner from rows it has not been shown.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        etag, last_modified = _validators()
+        if etag is not None and request.method in ("GET", "HEAD"):
+            timestamp = int(last_modified.timestamp())
+            not_modified = get_conditional_response(
+                request, etag=etag, last_modified=timestamp, response=None
+            )
+            if not_modified is not None:
+                not_modified.headers["ETag"] = etag
+                _cache_headers(not_modified)
+                return not_modified
+        response = view(request, *args, **kwargs)
+        if (
+            etag is not None
+            and response.status_code == 200
+            and request.method in ("GET", "HEAD")
+            and getattr(response, "settled_at", last_modified) >= last_modified
+        ):
+            response.headers["ETag"] = etag
+            # Whole seconds: only once the stamp's second is over can no later change share it.
+            second = int(last_modified.timestamp())
+            if int(time.time()) > second:
+                response.headers["Last-Modified"] = http_date(second)
+        _cache_headers(response)
+        return response
+
+    return wrapped
+
+
+def _cache_headers(response):
+    # Partners revalidate every time: cheap 304s, and never a stale page.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

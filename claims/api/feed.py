@@ -1,0 +1,147 @@
+"""The sync feed: published reviews and tombstones, in (updated_at, id) order, keyset-paged.
+
+A partner resumes from the last (updated_at, id) it saw. A row whose ``updated_at`` was taken
+inside a transaction that commits late would land behind such a cursor and be missed, so the
+feed only serves rows older than a *horizon* that no uncommitted change can fall behind: the
+start of the oldest transaction now writing to the database, and at most now minus
+``API_SYNC_SAFETY_LAG`` (clock skew between servers, the instant between taking a timestamp
+and writing it). docs/api.md tells partners the protocol.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import CharField, F, Prefetch, Q, Value
+from django.utils import timezone
+
+from ..models import ClaimAppearance, Correction, Review, Source, Tombstone
+from ..publishing.verdicts import published_reviews
+
+LIVE, UNPUBLISHED, DELETED = "live", "unpublished", "deleted"
+
+# Transactions of this database that hold a transaction id have written something and may
+# still commit rows stamped with any time since they began.
+_HORIZON_SQL = """
+SELECT LEAST(
+    clock_timestamp() - make_interval(secs => %s),
+    (SELECT min(xact_start) FROM pg_stat_activity
+     WHERE datname = current_database() AND backend_xid IS NOT NULL
+       AND pid <> pg_backend_pid())
+)
+"""
+
+
+def sync_horizon():
+    """The instant before which every change has committed: the feed serves nothing newer."""
+    lag = settings.API_SYNC_SAFETY_LAG
+    if connection.vendor != "postgresql":  # the demo's SQLite has one writer at a time
+        return timezone.now() - timedelta(seconds=lag)
+    with connection.cursor() as cursor:
+        cursor.execute(_HORIZON_SQL, [lag])
+        return cursor.fetchone()[0]
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(updated_at, pk):
+    raw = f"{updated_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token):
+    """``(updated_at, id)`` from an opaque cursor; InvalidCursor if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        stamp, pk = raw.split("|")
+        updated_at = datetime.fromisoformat(stamp)
+        if updated_at.tzinfo is None:
+            raise ValueError("naive")
+        return updated_at, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor(token) from exc
+
+
+@dataclass
+class SyncPage:
+    entries: list  # (id, updated_at, kind), oldest first
+    has_more: bool
+    cursor: tuple | None  # where the next page starts: (updated_at, id)
+    horizon: datetime  # nothing changed since then is in this page
+
+
+def sync_page(live, size, after=None, since=None, before=None):
+    """The next ``size`` entries after ``after``: ``live`` reviews, unpublished and deleted ones.
+
+    Tombstones are never filtered but by time: a deleted row has nothing left to filter on.
+    """
+    horizon = sync_horizon()
+
+    def window(queryset, time_field, id_field, kind):
+        queryset = queryset.filter(**{f"{time_field}__lt": horizon})
+        if since is not None:
+            queryset = queryset.filter(**{f"{time_field}__gte": since})
+        if before is not None:
+            queryset = queryset.filter(**{f"{time_field}__lt": before})
+        if after is not None:
+            stamp, pk = after
+            queryset = queryset.filter(
+                Q(**{f"{time_field}__gt": stamp}) | Q(**{time_field: stamp, f"{id_field}__gt": pk})
+            )
+        # Each part stops at size + 1 rows along its own (time, id) index.
+        return (
+            queryset.annotate(kind=Value(kind, output_field=CharField()))
+            .values_list(id_field, time_field, "kind")
+            .order_by(time_field, id_field)[: size + 1]
+        )
+
+    parts = [
+        window(live.order_by(), "updated_at", "id", LIVE),
+        window(
+            Review.objects.filter(state=Review.State.UNPUBLISHED), "updated_at", "id", UNPUBLISHED
+        ),
+        window(Tombstone.objects.all(), "deleted_at", "review_id", DELETED),
+    ]
+    rows = list(parts[0].union(*parts[1:], all=True).order_by("updated_at", "id")[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    cursor = (rows[-1][1], rows[-1][0]) if rows else after
+    return SyncPage(entries=rows, has_more=has_more, cursor=cursor, horizon=horizon)
+
+
+def _appearances():
+    return (
+        ClaimAppearance.objects.select_related("article")
+        # Article bodies are large and the API does not show them.
+        .defer("article__body", "annotations", "span_text")
+        .order_by(F("article__published_at").asc(nulls_last=True), "id")
+    )
+
+
+def claim_review_reviews():
+    """Published reviews with what their ClaimReview needs, in two queries."""
+    return (
+        published_reviews()
+        .select_related("claim__speaker", "rating")
+        .defer("search_vector", "explanation", "claim__checkworthiness_reasons")
+        .prefetch_related(Prefetch("claim__appearances", queryset=_appearances()))
+    )
+
+
+def feed_reviews():
+    """Published reviews with everything the API shows, in four queries."""
+    return (
+        published_reviews()
+        .select_related("claim__speaker", "rating")
+        .defer("search_vector", "claim__checkworthiness_reasons")
+        .prefetch_related(
+            Prefetch("claim__appearances", queryset=_appearances()),
+            Prefetch("claim__sources", queryset=Source.objects.order_by("added_at", "id")),
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+        )
+    )

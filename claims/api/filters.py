@@ -1,0 +1,40 @@
+"""Query parameters that narrow the API's lists (django-filter)."""
+
+import django_filters
+
+from ..models import Claim, Language, Review
+
+
+class ReviewFilter(django_filters.FilterSet):
+    rating = django_filters.CharFilter(
+        field_name="rating__slug", help_text="A rating's slug, e.g. `faux`."
+    )
+    speaker = django_filters.NumberFilter(
+        field_name="claim__speaker_id", help_text="A speaker's id."
+    )
+    language = django_filters.ChoiceFilter(
+        field_name="claim__language", choices=Language.choices, help_text="The claim's language."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Changed at or after this instant (ISO 8601 with a time zone).",
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="lt",
+        help_text="Changed before this instant (ISO 8601 with a time zone).",
+    )
+
+    class Meta:
+        model = Review
+        fields = ["rating", "speaker", "language", "updated_since", "updated_before"]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    speaker = django_filters.NumberFilter(field_name="speaker_id", help_text="A speaker's id.")
+    language = django_filters.ChoiceFilter(choices=Language.choices, help_text="The language.")
+
+    class Meta:
+        model = Claim
+        fields = ["speaker", "language"]

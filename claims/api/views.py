@@ -1,0 +1,337 @@
+"""The partner API's endpoints: thin views over published content (docs/api.md)."""
+
+import json
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from ..models import Claim, Language, Rating, Review, Speaker
+from ..publishing.claimreview import claim_review
+from ..publishing.verdicts import published_reviews
+from . import serializers as s
+from .feed import LIVE, claim_review_reviews, feed_reviews
+from .filters import ClaimFilter, ReviewFilter
+from .pagination import IdPagination, SyncPagination
+
+
+def base_url(request):
+    """The public site's origin: ``PUBLIC_BASE_URL``, else the request's."""
+    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def scale_bounds():
+    """``{scale id: (worst, best)}`` of every rating scale's values, in one query."""
+    rows = (
+        Rating.objects.filter(value__isnull=False)
+        .values("scale_id")
+        .annotate(worst=Min("value"), best=Max("value"))
+    )
+    return {row["scale_id"]: (row["worst"], row["best"]) for row in rows}
+
+
+def build_claim_review(review, base, language, bounds):
+    """What the verdict page embeds, for a review with its appearances prefetched."""
+    url = s.public_url({"base_url": base}, review, language)
+    appearances = list(review.claim.appearances.all())
+    return claim_review(review, url, language, appearances, bounds.get(review.rating.scale_id))
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """JSON-LD is served as such whatever the client asks for (it is JSON too)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="A query parameter is invalid."),
+    404: OpenApiResponse(s.ErrorSerializer, description="Not published, or no such id."),
+}
+
+
+class PublicAPIView(GenericAPIView):
+    """Read-only and open; API keys and throttling come with the next part of issue 6."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    # JSON only: the browsable API's pages run inline scripts our CSP forbids.
+    renderer_classes = [JSONRenderer]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "base_url": base_url(self.request)}
+
+
+_sync_item = PolymorphicProxySerializer(
+    component_name="SyncItem",
+    serializers=[s.ReviewSerializer, s.TombstoneSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
+@extend_schema(
+    summary="Published reviews and tombstones, oldest change first (the sync feed)",
+    description=(
+        "Every published review, and `{id, deleted: true, updated_at}` for each review that "
+        "was public and was unpublished or deleted, ordered by `(updated_at, id)`. Follow "
+        "`next` while `has_more`; keep the last `next` and poll it for later changes. Rows "
+        "changed in the last seconds are held back until no earlier change can still commit. "
+        "`rating`, `speaker` and `language` filter published reviews only; tombstones are "
+        "never filtered but by time."
+    ),
+    responses={200: _sync_item, 400: ERRORS[400]},
+)
+class ReviewList(PublicAPIView):
+    serializer_class = s.ReviewSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReviewFilter
+    pagination_class = SyncPagination
+
+    def get_queryset(self):
+        return published_reviews()
+
+    def get(self, request):
+        filterset = ReviewFilter(request.query_params, queryset=self.get_queryset())
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        window = filterset.form.cleaned_data
+        page = self.paginator.paginate(
+            filterset.qs,
+            request,
+            since=window.get("updated_since"),
+            before=window.get("updated_before"),
+        )
+        live_ids = [pk for pk, _, kind in page.entries if kind == LIVE]
+        reviews = {r.pk: r for r in feed_reviews().filter(pk__in=live_ids)}
+        items = s.ReviewSerializer(
+            [reviews[pk] for pk in live_ids if pk in reviews],
+            many=True,
+            context=self.get_serializer_context(),
+        ).data
+        live = iter(items)
+        results = []
+        for pk, updated_at, kind in page.entries:
+            if kind != LIVE:
+                results.append(s.tombstone(pk, updated_at))
+            elif pk in reviews:  # else unpublished since: its tombstone comes on a later page
+                results.append(next(live))
+        response = self.paginator.get_paginated_response(results)
+        response.settled_at = page.horizon
+        return response
+
+
+@extend_schema(summary="A published review", responses={200: s.ReviewSerializer, **ERRORS})
+class ReviewDetail(PublicAPIView):
+    serializer_class = s.ReviewSerializer
+
+    def get_queryset(self):
+        return feed_reviews()
+
+    def get(self, request, pk):
+        review = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(self.get_serializer(review).data)
+
+
+_language = OpenApiParameter(
+    "language",
+    enum=Language.values,
+    description="Language of the rating label and page URL; the claim's language by default.",
+)
+
+
+@extend_schema(
+    summary="A published review as schema.org ClaimReview (JSON-LD)",
+    description="Exactly the object the verdict page embeds.",
+    parameters=[_language],
+    responses={
+        (200, "application/ld+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="schema.org ClaimReview"
+        ),
+        **ERRORS,
+    },
+)
+class ClaimReviewDetail(PublicAPIView):
+    renderer_classes = [JSONLDRenderer]
+    content_negotiation_class = FirstRenderer
+
+    def get_queryset(self):
+        return claim_review_reviews()
+
+    def get(self, request, pk):
+        review = get_object_or_404(self.get_queryset(), pk=pk)
+        language = request.query_params.get("language") or review.claim.language
+        if language not in Language.values:
+            language = review.claim.language
+        data = build_claim_review(review, base_url(request), language, scale_bounds())
+        return Response(data)
+
+
+@extend_schema(
+    summary="Every published review as a schema.org DataFeed of ClaimReview (JSON-LD)",
+    description="Streamed; each element is the review's ClaimReview in its claim's language, "
+    "without the repeated `@context`.",
+    responses={
+        (200, "application/ld+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="schema.org DataFeed"
+        )
+    },
+)
+class DataFeed(PublicAPIView):
+    renderer_classes = [JSONLDRenderer]
+    content_negotiation_class = FirstRenderer
+
+    def get(self, request):
+        response = StreamingHttpResponse(
+            datafeed_chunks(base_url(request)), content_type="application/ld+json"
+        )
+        return response
+
+
+def datafeed_chunks(base):
+    """The DataFeed as JSON text, one review at a time: memory stays flat however many."""
+    bounds = scale_bounds()
+    reviews = claim_review_reviews().order_by("id")
+    yield '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
+    separator = "\n"
+    for review in reviews.iterator(chunk_size=settings.API_EXPORT_CHUNK_SIZE):
+        element = build_claim_review(review, base, review.claim.language, bounds)
+        del element["@context"]  # given once, for the whole feed
+        yield separator + json.dumps(element, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def public_claims():
+    published = published_reviews().filter(claim=OuterRef("pk"))
+    return (
+        Claim.objects.filter(Q(reviews__state=Review.State.PUBLISHED))
+        .annotate(review_id=Subquery(published.values("pk")[:1]))
+        .select_related("speaker")
+        .defer("checkworthiness_reasons")
+    )
+
+
+@extend_schema(
+    summary="Claims with a published review",
+    responses={200: s.ClaimSerializer(many=True), 400: ERRORS[400]},
+)
+class ClaimList(PublicAPIView):
+    serializer_class = s.ClaimSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
+    pagination_class = IdPagination
+
+    def get_queryset(self):
+        return public_claims()
+
+    def get(self, request):
+        claims = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(claims, many=True).data)
+
+
+@extend_schema(
+    summary="A claim with a published review", responses={200: s.ClaimSerializer, **ERRORS}
+)
+class ClaimDetail(PublicAPIView):
+    serializer_class = s.ClaimSerializer
+
+    def get_queryset(self):
+        return public_claims()
+
+    def get(self, request, pk):
+        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+
+def public_speakers():
+    published = Q(claims__reviews__state=Review.State.PUBLISHED)
+    return Speaker.objects.annotate(
+        published_reviews=Count("claims__reviews", filter=published)
+    ).filter(published_reviews__gt=0)
+
+
+@extend_schema(
+    summary="Speakers of published claims",
+    responses={200: s.SpeakerSerializer(many=True), 400: ERRORS[400]},
+)
+class SpeakerList(PublicAPIView):
+    serializer_class = s.SpeakerSerializer
+    pagination_class = IdPagination
+
+    def get_queryset(self):
+        return public_speakers()
+
+    def get(self, request):
+        speakers = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(speakers, many=True).data)
+
+
+@extend_schema(
+    summary="A speaker of published claims", responses={200: s.SpeakerSerializer, **ERRORS}
+)
+class SpeakerDetail(PublicAPIView):
+    serializer_class = s.SpeakerSerializer
+
+    def get_queryset(self):
+        return public_speakers()
+
+    def get(self, request, pk):
+        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+
+@extend_schema(
+    summary="The rating scales: every label a verdict can carry",
+    responses={200: s.RatingSerializer(many=True)},
+)
+class RatingList(PublicAPIView):
+    serializer_class = s.RatingSerializer
+
+    def get_queryset(self):
+        return Rating.objects.select_related("scale").order_by(
+            "-scale__is_default", "scale__slug", "position", "id"
+        )
+
+    def get(self, request):
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+
+@extend_schema(summary="A rating", responses={200: s.RatingSerializer, **ERRORS})
+class RatingDetail(PublicAPIView):
+    serializer_class = s.RatingSerializer
+
+    def get_queryset(self):
+        return Rating.objects.select_related("scale")
+
+    def get(self, request, pk):
+        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+
+
+class Docs(SpectacularSwaggerSplitView):
+    """Swagger UI from the sidecar's static files; its init script is a separate file."""
+
+    template_name = "api/docs.html"
+    url_name = "api:schema"

@@ -1,0 +1,415 @@
+"""The partner API's resources, filters, ClaimReview export, errors, schema and docs page."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.utils import timezone, translation
+from drf_spectacular.validation import validate_schema
+
+from claims.models import Review, Speaker
+
+from .factories import (
+    AppearanceFactory,
+    ArticleFactory,
+    ClaimFactory,
+    ReviewFactory,
+    SourceFactory,
+    SpeakerFactory,
+    default_rating,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+UNPUBLISHED_STATES = ["draft", "in_review", "unpublished"]
+
+
+@pytest.fixture(autouse=True)
+def _no_sync_lag(settings):
+    """The feed holds back rows younger than the safety lag; these tests read at once."""
+    settings.API_SYNC_SAFETY_LAG = 0
+
+
+def live_ids(body):
+    return [item["id"] for item in body["results"] if not item["deleted"]]
+
+
+def hidden_review(state):
+    """A review readers may not see; unpublished ones were public once."""
+    if state == "unpublished":
+        return ReviewFactory(state=state)
+    return ReviewFactory(state=state, published_at=None)
+
+
+class TestReviews:
+    def test_a_review_carries_everything_partners_need(self, client, settings):
+        settings.PUBLIC_BASE_URL = "https://verif.example.org"
+        speaker = SpeakerFactory(name="Jean Martin", role="ministre", wikidata_id="Q42")
+        review = published_verdict(
+            sources=0,
+            appearances=0,
+            corrections=1,
+            claim=ClaimFactory(speaker=speaker, text="La dette a baissé de 2 %.", language="fr"),
+            rating=default_rating("faux"),
+            conclusion="Elle a augmenté.",
+            published_at=datetime(2024, 3, 5, 9, tzinfo=UTC),
+        )
+        article = ArticleFactory(
+            title="Le débat", url="https://news.example/debat", outlet="AFP",
+            published_at=datetime(2024, 3, 1, 12, tzinfo=UTC),
+        )  # fmt: skip
+        AppearanceFactory(claim=review.claim, article=article)
+        source = SourceFactory(claim=review.claim, url="https://insee.example/1", title="Insee")
+        review.refresh_from_db()
+
+        body = client.get("/api/v1/reviews/").json()
+        assert body["has_more"] is False
+        [item] = body["results"]
+        assert item["id"] == review.pk
+        assert item["deleted"] is False
+        assert item["url"] == f"https://verif.example.org/fr/verdicts/{review.pk}/{review.slug}/"
+        assert item["language"] == "fr"
+        assert item["published_at"] == "2024-03-05T09:00:00Z"
+        assert datetime.fromisoformat(item["updated_at"]) == review.updated_at
+        assert item["claim"] == {
+            "id": review.claim_id,
+            "text": "La dette a baissé de 2 %.",
+            "quotation": "",
+            "language": "fr",
+            "type": "quantity",
+        }
+        assert item["speaker"] == {
+            "id": speaker.pk, "name": "Jean Martin", "kind": "person", "role": "ministre",
+            "wikidata_id": "Q42",
+        }  # fmt: skip
+        rating = default_rating("faux")
+        assert item["rating"] == {
+            "id": rating.pk, "slug": "faux", "label_fr": rating.label_fr,
+            "label_en": rating.label_en, "value": rating.value,
+        }  # fmt: skip
+        assert item["conclusion"] == "Elle a augmenté."
+        assert item["explanation"] == review.explanation
+        assert item["appearances"] == [
+            {"title": "Le débat", "url": "https://news.example/debat", "outlet": "AFP",
+             "date": "2024-03-01"},
+        ]  # fmt: skip
+        assert item["sources"] == [
+            {"url": source.url, "title": "Insee", "kind": "official", "status": "unchecked",
+             "last_checked_at": None},
+        ]  # fmt: skip
+        correction = review.corrections.get()
+        assert item["corrections"] == [
+            {"date": timezone.localtime(correction.created_at).date().isoformat(),
+             "note": correction.note},
+        ]  # fmt: skip
+
+    def test_the_detail_is_the_list_item(self, client):
+        review = published_verdict(sources=2, appearances=2, corrections=2)
+        [item] = client.get("/api/v1/reviews/").json()["results"]
+        assert client.get(f"/api/v1/reviews/{review.pk}/").json() == item
+
+    def test_the_canonical_url_uses_the_request_host_without_public_base_url(self, client):
+        review = published_verdict()
+        item = client.get(f"/api/v1/reviews/{review.pk}/").json()
+        assert item["url"] == f"http://testserver/fr/verdicts/{review.pk}/{review.slug}/"
+
+    def test_an_english_claim_links_to_the_english_page(self, client):
+        review = published_verdict(claim=ClaimFactory(language="en", text="Wages rose by 3%."))
+        item = client.get(f"/api/v1/reviews/{review.pk}/").json()
+        assert item["url"].endswith(f"/en/verdicts/{review.pk}/wages-rose-by-3/")
+
+    @pytest.mark.parametrize("state", UNPUBLISHED_STATES)
+    def test_unpublished_work_never_appears_not_even_by_id(self, client, state):
+        hidden = hidden_review(state)
+        SourceFactory(claim=hidden.claim)
+        shown = published_verdict()
+        assert live_ids(client.get("/api/v1/reviews/").json()) == [shown.pk]
+        for url in (f"/api/v1/reviews/{hidden.pk}/", f"/api/v1/reviews/{hidden.pk}/claimreview"):
+            response = client.get(url)
+            assert response.status_code == 404
+            assert response.json()["error"]["code"] == "not_found"
+        assert client.get(f"/api/v1/claims/{hidden.claim_id}/").status_code == 404
+        speaker = hidden.claim.speaker_id
+        assert client.get(f"/api/v1/speakers/{speaker}/").status_code == 404
+
+    def test_only_unpublished_reviews_appear_as_tombstones_never_drafts(self, client):
+        gone = ReviewFactory(state="unpublished")
+        ReviewFactory(state="draft", published_at=None)
+        ReviewFactory(state="in_review", published_at=None)
+        [item] = client.get("/api/v1/reviews/").json()["results"]
+        assert item == {
+            "id": gone.pk,
+            "deleted": True,
+            "updated_at": gone.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        }
+
+
+class TestFilters:
+    def test_by_rating_speaker_and_language(self, client):
+        speaker = SpeakerFactory()
+        vrai = published_verdict(rating=default_rating("vrai"))
+        by_speaker = published_verdict(claim=ClaimFactory(speaker=speaker))
+        english = published_verdict(claim=ClaimFactory(language="en"))
+
+        def ids(query):
+            return set(live_ids(client.get(f"/api/v1/reviews/?{query}").json()))
+
+        assert ids("rating=vrai") == {vrai.pk}
+        assert ids(f"speaker={speaker.pk}") == {by_speaker.pk}
+        assert ids("language=en") == {english.pk}
+        assert ids("language=fr&rating=faux") == {by_speaker.pk}
+
+    def test_by_updated_range(self, client):
+        old, mid, new = (published_verdict() for _ in range(3))
+        stamps = {
+            old: datetime(2024, 1, 1, tzinfo=UTC),
+            mid: datetime(2024, 6, 1, tzinfo=UTC),
+            new: datetime(2025, 1, 1, tzinfo=UTC),
+        }
+        for review, stamp in stamps.items():
+            Review.objects.filter(pk=review.pk).update(updated_at=stamp)
+
+        def ids(query):
+            return live_ids(client.get(f"/api/v1/reviews/?{query}").json())
+
+        assert ids("updated_since=2024-06-01T00:00:00Z") == [mid.pk, new.pk]
+        assert ids("updated_before=2024-06-01T00:00:00%2B00:00") == [old.pk]
+        assert ids("updated_since=2024-02-01T00:00Z&updated_before=2024-12-01T00:00Z") == [mid.pk]
+
+    def test_claims_by_speaker_and_language(self, client):
+        speaker = SpeakerFactory()
+        mine = published_verdict(claim=ClaimFactory(speaker=speaker, language="en"))
+        published_verdict()
+        body = client.get(f"/api/v1/claims/?speaker={speaker.pk}&language=en").json()
+        assert [c["id"] for c in body["results"]] == [mine.claim_id]
+
+    @pytest.mark.parametrize(
+        "query, field",
+        [
+            ("language=de", "language"),
+            ("speaker=abc", "speaker"),
+            ("updated_since=yesterday", "updated_since"),
+            ("page_size=0", "page_size"),
+            ("page_size=201", "page_size"),
+            ("cursor=not-a-cursor", "cursor"),
+        ],
+    )
+    def test_an_invalid_parameter_is_a_400_saying_which(self, client, query, field):
+        response = client.get(f"/api/v1/reviews/?{query}")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid"
+        assert error["message"]
+        assert list(error["details"]) == [field]
+
+
+class TestOtherResources:
+    def test_claims_list_and_detail(self, client):
+        review = published_verdict(claim=ClaimFactory(quotation="« baissé »"))
+        hidden_review("draft")
+        body = client.get("/api/v1/claims/").json()
+        assert body["next"] is None
+        [claim] = body["results"]
+        assert claim["id"] == review.claim_id
+        assert claim["review"] == review.pk
+        assert claim["quotation"] == "« baissé »"
+        assert claim["speaker"]["id"] == review.claim.speaker_id
+        assert client.get(f"/api/v1/claims/{review.claim_id}/").json() == claim
+
+    def test_a_claim_reviewed_again_points_to_its_new_review(self, client):
+        old = ReviewFactory(state="unpublished")
+        new = published_verdict(claim=old.claim)
+        assert client.get(f"/api/v1/claims/{old.claim_id}/").json()["review"] == new.pk
+
+    def test_speakers_list_and_detail_count_published_reviews_only(self, client):
+        speaker = SpeakerFactory(name="Ada", kind=Speaker.Kind.ORGANISATION)
+        published_verdict(claim=ClaimFactory(speaker=speaker))
+        published_verdict(claim=ClaimFactory(speaker=speaker))
+        ReviewFactory(claim=ClaimFactory(speaker=speaker), state="draft", published_at=None)
+        hidden_review("draft")  # its speaker is known from a draft only
+        [item] = client.get("/api/v1/speakers/").json()["results"]
+        assert item["id"] == speaker.pk
+        assert item["kind"] == "organisation"
+        assert item["published_reviews"] == 2
+        assert item["url"] == f"http://testserver/fr/speakers/{speaker.pk}/ada/"
+        assert client.get(f"/api/v1/speakers/{speaker.pk}/").json() == item
+
+    def test_ratings_are_the_scale(self, client):
+        faux = default_rating("faux")
+        ratings = client.get("/api/v1/ratings/").json()
+        assert [r["slug"] for r in ratings][:1] and {"faux", "vrai"} <= {r["slug"] for r in ratings}
+        item = next(r for r in ratings if r["slug"] == "faux")
+        assert item["label_fr"] == faux.label_fr and item["label_en"] == faux.label_en
+        assert item["value"] == faux.value and item["scale"] == faux.scale.slug
+        assert client.get(f"/api/v1/ratings/{faux.pk}/").json() == item
+        assert client.get("/api/v1/ratings/999999/").status_code == 404
+
+    def test_id_lists_page_with_a_cursor(self, client):
+        reviews = [published_verdict() for _ in range(5)]
+        seen, url = [], "/api/v1/claims/?page_size=2"
+        while url:
+            body = client.get(url).json()
+            seen += [c["id"] for c in body["results"]]
+            url = body["next"]
+        assert seen == sorted(r.claim_id for r in reviews)
+
+
+def page_claim_review(client, review, language):
+    with translation.override(language):
+        html = client.get(review.get_absolute_url()).content.decode()
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(block)
+
+
+class TestClaimReview:
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_is_exactly_what_the_verdict_page_embeds(self, client, settings, language):
+        settings.PUBLIC_BASE_URL = "https://verif.example.org"
+        review = published_verdict(
+            appearances=3, claim=ClaimFactory(language=language), rating=default_rating("vrai")
+        )
+        response = client.get(f"/api/v1/reviews/{review.pk}/claimreview")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/ld+json"
+        assert response.json() == page_claim_review(client, review, language)
+
+    def test_labels_in_another_language_on_request(self, client):
+        review = published_verdict()
+        data = client.get(f"/api/v1/reviews/{review.pk}/claimreview?language=en").json()
+        assert data == page_claim_review(client, review, "en")
+
+    def test_served_as_json_ld_whatever_the_client_accepts(self, client):
+        review = published_verdict()
+        response = client.get(
+            f"/api/v1/reviews/{review.pk}/claimreview", HTTP_ACCEPT="application/json"
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/ld+json"
+
+    def test_the_datafeed_holds_every_published_review_and_nothing_else(self, client):
+        reviews = [published_verdict(appearances=2) for _ in range(3)]
+        english = published_verdict(claim=ClaimFactory(language="en"))
+        for state in UNPUBLISHED_STATES:
+            hidden_review(state)
+        response = client.get("/api/v1/datafeed")
+        assert response.status_code == 200
+        assert response.streaming
+        assert response["Content-Type"] == "application/ld+json"
+        feed = json.loads(b"".join(response.streaming_content))
+        assert feed["@context"] == "https://schema.org"
+        assert feed["@type"] == "DataFeed"
+        elements = feed["dataFeedElement"]
+        expected = []
+        for review in [*reviews, english]:
+            element = page_claim_review(client, review, review.claim.language)
+            del element["@context"]
+            expected.append(element)
+        assert elements == expected
+
+    def test_the_datafeed_of_nothing_is_an_empty_feed(self, client):
+        response = client.get("/api/v1/datafeed")
+        assert json.loads(b"".join(response.streaming_content))["dataFeedElement"] == []
+
+
+class TestErrors:
+    def test_an_unknown_address_is_a_json_404(self, client):
+        response = client.get("/api/v1/nothing-here/")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+    def test_the_api_is_read_only(self, client):
+        review = published_verdict()
+        for url in ("/api/v1/reviews/", f"/api/v1/reviews/{review.pk}/"):
+            response = client.post(url, {})
+            assert response.status_code == 405
+            assert response.json()["error"]["code"] == "method_not_allowed"
+            assert "GET" in response["Allow"]
+
+
+class TestSchemaAndDocs:
+    PATHS = {
+        "/api/v1/reviews/",
+        "/api/v1/reviews/{id}/",
+        "/api/v1/reviews/{id}/claimreview",
+        "/api/v1/datafeed",
+        "/api/v1/claims/",
+        "/api/v1/claims/{id}/",
+        "/api/v1/speakers/",
+        "/api/v1/speakers/{id}/",
+        "/api/v1/ratings/",
+        "/api/v1/ratings/{id}/",
+    }
+
+    def test_the_schema_is_valid_openapi_3_with_every_endpoint(self, client):
+        response = client.get("/api/v1/schema/")
+        assert response.status_code == 200
+        schema = yaml.safe_load(response.content)
+        validate_schema(schema)
+        assert schema["openapi"].startswith("3.")
+        assert set(schema["paths"]) == self.PATHS
+        for operations in schema["paths"].values():
+            assert set(operations) == {"get"}
+            assert operations["get"]["summary"]
+        parameters = {p["name"] for p in schema["paths"]["/api/v1/reviews/"]["get"]["parameters"]}
+        assert parameters == {
+            "cursor", "page_size", "rating", "speaker", "language", "updated_since",
+            "updated_before",
+        }  # fmt: skip
+        as_json = client.get("/api/v1/schema/?format=json").json()
+        assert set(as_json["paths"]) == self.PATHS
+
+    def test_the_docs_page_loads_nothing_from_elsewhere_and_runs_no_inline_script(self, client):
+        response = client.get("/api/v1/docs/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert not re.search(r"(src|href)=\"(https?:)?//", html)
+        assert "<style" not in html
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+        assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        for asset in re.findall(r'(?:src|href)="/static/([^"?]+)', html):
+            assert finders.find(asset), asset
+        init = client.get(re.findall(r'<script src="(/api/v1/docs/\?[^"]*)"', html)[0])
+        assert init.status_code == 200
+        assert "javascript" in init["Content-Type"]
+        assert "/api/v1/schema/" in init.content.decode()
+
+
+class TestQueries:
+    def test_constant_queries_whatever_the_page_size(self, client, django_assert_max_num_queries):
+        for _ in range(200):
+            published_verdict(sources=2, appearances=2, corrections=1)
+        ReviewFactory(state="unpublished")
+        published_verdict().delete()
+        for size in (1, 20, 200):
+            # horizon, keys, reviews, then appearances, sources and corrections
+            with django_assert_max_num_queries(6):
+                body = client.get(f"/api/v1/reviews/?page_size={size}").json()
+            assert len(body["results"]) == size
+            with django_assert_max_num_queries(1):
+                body = client.get(f"/api/v1/claims/?page_size={size}").json()
+            assert len(body["results"]) == size
+            with django_assert_max_num_queries(1):
+                body = client.get(f"/api/v1/speakers/?page_size={size}").json()
+            assert len(body["results"]) == size
+        # scale bounds, then reviews and their appearances per chunk of 500
+        with django_assert_max_num_queries(3):
+            response = client.get("/api/v1/datafeed")
+            assert len(json.loads(b"".join(response.streaming_content))["dataFeedElement"]) == 200
+        review = Review.objects.filter(state="published").last()
+        with django_assert_max_num_queries(3):
+            assert client.get(f"/api/v1/reviews/{review.pk}/claimreview").status_code == 200
+
+
+def test_updated_at_in_utc_with_microseconds(client):
+    review = published_verdict()
+    stamp = datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    Review.objects.filter(pk=review.pk).update(updated_at=stamp)
+    item = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    assert item["updated_at"] == "2024-01-02T03:04:05.678901Z"
+    assert timedelta(0) == datetime.fromisoformat(item["updated_at"]) - stamp

@@ -1,0 +1,239 @@
+"""Partners mirroring the review feed end up with exactly the published set, whatever is
+published, corrected, unpublished or deleted while they walk it; and conditional GETs."""
+
+import threading
+import time
+from datetime import UTC
+
+import pytest
+from django.db import connection, transaction
+
+from claims.models import Review, Tombstone
+from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+
+from .factories import (
+    ReviewFactory,
+    SourceFactory,
+    StaffFactory,
+    default_rating,
+    published_verdict,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_sync_lag(settings):
+    settings.API_SYNC_SAFETY_LAG = 0
+
+
+class Partner:
+    """A partner's mirror of the feed: it applies items and tombstones and keeps `next`."""
+
+    def __init__(self, client, url="/api/v1/reviews/?page_size=2"):
+        self.client, self.url, self.mirror, self.seen = client, url, {}, []
+
+    def fetch_page(self):
+        """Fetch and apply one page; True while more pages wait."""
+        response = self.client.get(self.url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        for item in body["results"]:
+            self.seen.append(item)
+            if item["deleted"]:
+                self.mirror.pop(item["id"], None)
+            else:
+                self.mirror[item["id"]] = item
+        self.url = body["next"]
+        return body["has_more"]
+
+    def catch_up(self):
+        while self.fetch_page():
+            pass
+
+
+def draft_ready_to_publish(**fields):
+    review = ReviewFactory(state="in_review", published_at=None, **fields)
+    SourceFactory(claim=review.claim)
+    return review
+
+
+def utc(moment):
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def assert_mirrors_the_published_set(partner):
+    published = {r.pk: r for r in Review.objects.filter(state="published")}
+    assert set(partner.mirror) == set(published)
+    for pk, review in published.items():
+        item = partner.mirror[pk]
+        assert item["updated_at"] == utc(review.updated_at)
+        assert item["rating"]["slug"] == review.rating.slug
+        assert item["conclusion"] == review.conclusion
+
+
+@pytest.mark.django_db
+def test_a_partner_walking_the_feed_while_verdicts_change_ends_with_the_published_set(client):
+    editor = StaffFactory()
+    reviews = [published_verdict() for _ in range(6)]
+    drafts = [draft_ready_to_publish() for _ in range(3)]
+    partner = Partner(client)
+
+    assert partner.fetch_page()  # reviews 0 and 1
+    correct_review(reviews[0], "Chiffre précisé.", editor, conclusion="Faux, à 1 % près.")
+    unpublish_review(reviews[2], editor)  # not seen yet
+    publish_review(drafts[0], editor)
+    reviews[1].delete()  # seen: a tombstone must follow
+
+    assert partner.fetch_page()
+    correct_review(reviews[4], "Note.", editor, rating=default_rating("vrai"))  # not seen yet
+    unpublish_review(reviews[0], editor)  # seen, then corrected, now gone
+    publish_review(drafts[1], editor)
+    # A claim whose verdict was unpublished gets a new one, with a new id.
+    again = draft_ready_to_publish(claim=reviews[2].claim)
+    publish_review(again, editor)
+    reviews[3].claim.delete()  # its review goes with it
+
+    partner.catch_up()
+    assert_mirrors_the_published_set(partner)
+    assert reviews[2].pk not in partner.mirror and again.pk in partner.mirror
+
+    # Polling the last `next` later brings what changed since, and only that.
+    already = len(partner.seen)
+    assert not partner.fetch_page()
+    assert len(partner.seen) == already
+    publish_review(drafts[2], editor)
+    unpublish_review(reviews[5], editor)
+    partner.catch_up()
+    assert [(i["id"], i["deleted"]) for i in partner.seen[already:]] == [
+        (drafts[2].pk, False),
+        (reviews[5].pk, True),
+    ]
+    assert_mirrors_the_published_set(partner)
+    never_public = {d.pk for d in drafts} - set(partner.mirror)
+    assert not never_public
+
+
+@pytest.mark.django_db
+def test_deleting_a_public_review_leaves_a_tombstone_and_a_draft_none(client):
+    public = published_verdict()
+    gone = ReviewFactory(state="unpublished")
+    draft = ReviewFactory(state="draft", published_at=None)
+    ids = (public.pk, gone.pk, draft.pk)
+    public.delete()
+    gone.delete()
+    draft.delete()
+    assert set(Tombstone.objects.values_list("review_id", flat=True)) == {ids[0], ids[1]}
+    items = client.get("/api/v1/reviews/").json()["results"]
+    assert [(i["id"], i["deleted"]) for i in items] == [(ids[0], True), (ids[1], True)]
+
+
+@pytest.mark.django_db
+def test_filters_narrow_published_reviews_but_never_hide_tombstones(client):
+    kept = published_verdict(rating=default_rating("vrai"))
+    gone = published_verdict(rating=default_rating("faux"))
+    unpublish_review(gone, StaffFactory())
+    items = client.get("/api/v1/reviews/?rating=vrai").json()["results"]
+    assert [(i["id"], i["deleted"]) for i in items] == [(kept.pk, False), (gone.pk, True)]
+
+
+@pytest.mark.django_db
+def test_rows_younger_than_the_safety_lag_wait_for_the_next_poll(client, settings):
+    settings.API_SYNC_SAFETY_LAG = 3600
+    review = published_verdict()
+    assert client.get("/api/v1/reviews/").json()["results"] == []
+    assert client.get(f"/api/v1/reviews/{review.pk}/").status_code == 200  # details are live
+    settings.API_SYNC_SAFETY_LAG = 0
+    assert [i["id"] for i in client.get("/api/v1/reviews/").json()["results"]] == [review.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_commits_late_is_not_skipped(client):
+    """A verdict saved early in a slow transaction commits after a later one: the feed holds
+    the later one back until the slow transaction ends, so no cursor passes the earlier."""
+    editor = StaffFactory()
+    slow, fast = draft_ready_to_publish(), draft_ready_to_publish()
+    partner = Partner(client)
+    partner.catch_up()
+    saved, release = threading.Event(), threading.Event()
+
+    def publish_slowly():
+        try:
+            with transaction.atomic():
+                publish_review(slow, editor)
+                saved.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=publish_slowly)
+    thread.start()
+    try:
+        assert saved.wait(30)
+        publish_review(fast, editor)  # commits now, stamped after `slow`
+        partner.catch_up()
+        assert fast.pk not in partner.mirror
+    finally:
+        release.set()
+        thread.join(30)
+    partner.catch_up()
+    assert set(partner.mirror) == {slow.pk, fast.pk}
+    assert_mirrors_the_published_set(partner)
+
+
+# Conditional GET: transactions commit for real, so the version stamp moves.
+
+
+def revalidate(client, url, response):
+    return client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lists_and_details_answer_304_without_a_query_until_something_changes(
+    client, django_assert_num_queries
+):
+    review = published_verdict()
+    urls = [
+        "/api/v1/reviews/",
+        f"/api/v1/reviews/{review.pk}/",
+        f"/api/v1/reviews/{review.pk}/claimreview",
+        "/api/v1/datafeed",
+        "/api/v1/claims/",
+        f"/api/v1/claims/{review.claim_id}/",
+        "/api/v1/speakers/",
+        "/api/v1/ratings/",
+    ]
+    first = {url: client.get(url) for url in urls}
+    for url, response in first.items():
+        assert response.status_code == 200
+        assert response["ETag"], url
+        assert "max-age=0" in response["Cache-Control"]
+        with django_assert_num_queries(0):
+            again = revalidate(client, url, response)
+        assert again.status_code == 304, url
+        assert again["ETag"] == response["ETag"]
+
+    correct_review(review, "Conclusion précisée.", StaffFactory(), conclusion="Faux, à 2 % près.")
+    for url, response in first.items():
+        assert revalidate(client, url, response).status_code == 200, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_feed_gives_no_validators_while_it_holds_rows_back(client, settings):
+    """A 304 must not keep a partner from a row that was held back when the ETag was made."""
+    settings.API_SYNC_SAFETY_LAG = 3600
+    review = published_verdict()
+    held = client.get("/api/v1/reviews/")
+    assert held.json()["results"] == []
+    assert "ETag" not in held and "Last-Modified" not in held
+    assert "ETag" in client.get(f"/api/v1/reviews/{review.pk}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_if_modified_since_alone_also_gives_304(client):
+    published_verdict()
+    # Last-Modified has whole seconds: it is only given once the change's second is over,
+    # or a second change within that second would look unmodified.
+    assert "Last-Modified" not in client.get("/api/v1/claims/")
+    time.sleep(1.05)
+    first = client.get("/api/v1/claims/")
+    again = client.get("/api/v1/claims/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
