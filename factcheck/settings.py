@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware and anything that may answer early, as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,6 +231,25 @@ API_SYNC_SAFETY_LAG = float(env("API_SYNC_SAFETY_LAG", "2"))
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 API_EXPORT_CHUNK_SIZE = 500
+# Requests per minute: anonymous clients per address (IPv6 per /64), and a new API key's
+# default (each key has its own, set by staff in the admin). Counted in Redis.
+API_ANON_RATE = env_int("API_ANON_RATE", 60)
+API_KEY_RATE = env_int("API_KEY_RATE", 600)
+API_RATE_KEY_PREFIX = f"{env('CACHE_KEY_PREFIX', 'factcheck')}:api-rate"
+# CORS on the partner API only, read-only and without credentials, so partners' front-ends
+# can read it; public pages and the admin send no CORS header at all.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck partner API",
     "DESCRIPTION": "Published verdicts, for partners to mirror. See docs/api.md.",
@@ -239,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.access_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SpeakerKindEnum": "claims.models.Speaker.Kind",
         "SourceKindEnum": "claims.models.Source.Kind",
@@ -255,6 +281,9 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
 # How long a CDN may serve a public page before asking again (browsers always revalidate).
 PUBLIC_PAGES_CDN_MAX_AGE = env_int("PUBLIC_PAGES_CDN_MAX_AGE", 60)
 PUBLIC_PAGE_SIZE = 20
+# Rendered public pages are kept this long in the cache, keyed by the pages' version stamp,
+# so any change readers could see is served at once. 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 # Reader submissions per client address; django-ratelimit counts in the shared cache.
 SUBMISSIONS_RATE = env("SUBMISSIONS_RATE", "5/h")
 # Behind a proxy, the header that carries the client address, e.g. HTTP_X_REAL_IP.

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,25 @@ def _real_services_only():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Rendered pages are cached under a version stamp that only moves when a transaction
+    commits; tests that roll back would see each other's pages. tests/test_freshness.py
+    turns it on, on committed data."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's language; a request activating another must not leak."""
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_counters(settings):
+    """API rate counters live in Redis across runs and tests: each test counts afresh."""
+    settings.API_RATE_KEY_PREFIX = f"test-api-rate:{uuid.uuid4().hex}"
 
 
 def database_url():

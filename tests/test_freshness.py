@@ -78,3 +78,43 @@ def test_public_pages_set_no_cookie_so_a_cdn_can_share_them(client):
         response = client.get(url)
         assert not response.cookies, url
         assert "Cookie" not in response.get("Vary", ""), url
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+def test_rendered_pages_are_served_from_the_cache_until_something_changes(
+    client, page_cache, django_assert_num_queries
+):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200 and again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+    correct_review(review, "Conclusion précisée.", StaffFactory(), conclusion="Faux, à 2 % près.")
+    fresh = client.get(url)
+    assert "Faux, à 2 % près." in fresh.content.decode()
+    assert fresh["ETag"] != first["ETag"]
+
+
+def test_the_page_cache_keeps_languages_hosts_and_queries_apart(client, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    published_verdict()
+    french, english = client.get("/fr/"), client.get("/en/")
+    assert french.content != english.content
+    other_host = client.get("/fr/", HTTP_HOST="other.example").content.decode()
+    assert 'href="http://other.example/fr/"' in other_host
+    assert client.get("/fr/?q=introuvable").content != french.content
+
+
+def test_unpublished_verdicts_leave_the_page_cache_at_once(client, page_cache):
+    review = published_verdict()
+    assert client.get(review.get_absolute_url()).status_code == 200
+    unpublish_review(review, StaffFactory())
+    assert client.get(review.get_absolute_url()).status_code == 404

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import articles, imports, sources, submissions, verdicts  # noqa: F401 - registers admins
+from . import apikeys, articles, imports, sources, submissions, verdicts  # noqa: F401 - registers admins
 
 admin.site.site_header = "factcheck"
 admin.site.site_title = "factcheck"

@@ -21,6 +21,8 @@ def _validators():
 def conditional(view):
     """Wrap an API view: 304 when nothing changed, ETag and Last-Modified on a 200.
 
+    The 304 is prepared here, before any query, and served by ``PublicAPIView.initial``.
+
     A response flagged ``settled = False`` (the sync feed still holding back recent rows)
     gets no validators: a 304 must never keep a partner from rows it has not been shown.
     """
@@ -36,8 +38,11 @@ def conditional(view):
             if not_modified is not None:
                 not_modified.headers["ETag"] = etag
                 _cache_headers(not_modified)
-                return not_modified
+                # The view answers it once it has checked the key and counted the request.
+                request.not_modified = not_modified
         response = view(request, *args, **kwargs)
+        if response is getattr(request, "not_modified", None):
+            return response
         if (
             etag is not None
             and response.status_code == 200

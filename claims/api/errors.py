@@ -23,6 +23,7 @@ def exception_handler(exc, context):
         response.data = error_body("throttled", str(exc.detail), {"wait": exc.wait})
     else:
         response.data = error_body(exc.default_code, str(exc.detail))
+    response.content_type = "application/json"  # also from the views that render JSON-LD
     return response
 
 

@@ -1,6 +1,7 @@
 """Query parameters that narrow the API's lists (django-filter)."""
 
 import django_filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from ..models import Claim, Language, Review
 
@@ -38,3 +39,13 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = ["speaker", "language"]
+
+
+class EmptyMeansUnfiltered(DjangoFilterExtension):
+    """``?language=`` filters nothing, as in an HTML form: the schema says so."""
+
+    priority = 1  # over drf-spectacular's own
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        return [{**parameter, "allowEmptyValue": True} for parameter in parameters]

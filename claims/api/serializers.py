@@ -89,7 +89,7 @@ class ClaimSerializer(ClaimRefSerializer):
 
 class AppearanceSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="article.title", read_only=True)
-    url = serializers.URLField(source="article.url", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The article's address; null if unknown.")
     outlet = serializers.CharField(source="article.outlet", read_only=True)
     date = serializers.SerializerMethodField(help_text="The article's publication date.")
 
@@ -97,7 +97,12 @@ class AppearanceSerializer(serializers.ModelSerializer):
         model = ClaimAppearance
         fields = ["title", "url", "outlet", "date"]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    # An article pasted as text has no address and may have no date.
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, appearance):
+        return appearance.article.url or None
+
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_date(self, appearance):
         published = appearance.article.published_at
         return published.date().isoformat() if published else None
@@ -161,7 +166,8 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"explanation": {"help_text": "Markdown, as written by the fact-checker."}}
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    # false only, so that a review never also reads as a tombstone in the feed's oneOf
+    @extend_schema_field({"type": "boolean", "enum": [False]})
     def get_deleted(self, review):
         return False
 
@@ -174,8 +180,12 @@ class TombstoneSerializer(serializers.Serializer):
     """A review that was public and no longer is (unpublished or deleted): drop it."""
 
     id = serializers.IntegerField()
-    deleted = serializers.BooleanField(help_text="Always true.")
+    deleted = serializers.SerializerMethodField(help_text="Always true.")
     updated_at = UTCDateTimeField(help_text="When it was unpublished or deleted.")
+
+    @extend_schema_field({"type": "boolean", "enum": [True]})
+    def get_deleted(self, tombstone):
+        return True
 
 
 def tombstone(review_id, updated_at):

@@ -2,7 +2,9 @@
 
 import json
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,6 +18,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -25,10 +28,13 @@ from rest_framework.response import Response
 from ..models import Claim, Language, Rating, Review, Speaker
 from ..publishing.claimreview import claim_review
 from ..publishing.verdicts import published_reviews
+from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
 from .feed import LIVE, claim_review_reviews, feed_reviews
 from .filters import ClaimFilter, ReviewFilter
+from .keys import ApiKeyAuthentication
 from .pagination import IdPagination, SyncPagination
+from .throttling import ApiRateThrottle
 
 
 def base_url(request):
@@ -72,18 +78,40 @@ ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A query parameter is invalid."),
     404: OpenApiResponse(s.ErrorSerializer, description="Not published, or no such id."),
 }
+# Errors are plain JSON (errors.exception_handler) also where the view renders JSON-LD.
+JSON_ERRORS = {(status, "application/json"): response for status, response in ERRORS.items()}
+
+
+class NotModified(Exception):
+    """Carries the 304 prepared by ``caching.conditional`` past the view's handler."""
+
+    def __init__(self, response):
+        self.response = response
 
 
 class PublicAPIView(GenericAPIView):
-    """Read-only and open; API keys and throttling come with the next part of issue 6."""
+    """Read-only and open to all; an API key raises the per-minute limit (docs/api.md)."""
 
-    authentication_classes = []
+    authentication_classes = [ApiKeyAuthentication]
     permission_classes = [AllowAny]
+    throttle_classes = [ApiRateThrottle]
     # JSON only: the browsable API's pages run inline scripts our CSP forbids.
     renderer_classes = [JSONRenderer]
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "base_url": base_url(self.request)}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Only now, past the key check and the rate limit: a 304 is a request like any other.
+        not_modified = getattr(request._request, "not_modified", None)
+        if not_modified is not None:
+            raise NotModified(not_modified)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotModified):
+            return exc.response
+        return super().handle_exception(exc)
 
 
 _sync_item = PolymorphicProxySerializer(
@@ -164,6 +192,9 @@ _language = OpenApiParameter(
 )
 
 
+LANGUAGE_FIELD = forms.ChoiceField(choices=Language.choices, required=False)
+
+
 @extend_schema(
     summary="A published review as schema.org ClaimReview (JSON-LD)",
     description="Exactly the object the verdict page embeds.",
@@ -172,7 +203,7 @@ _language = OpenApiParameter(
         (200, "application/ld+json"): OpenApiResponse(
             OpenApiTypes.OBJECT, description="schema.org ClaimReview"
         ),
-        **ERRORS,
+        **JSON_ERRORS,
     },
 )
 class ClaimReviewDetail(PublicAPIView):
@@ -183,10 +214,12 @@ class ClaimReviewDetail(PublicAPIView):
         return claim_review_reviews()
 
     def get(self, request, pk):
+        try:  # an unknown language is a 400, as in the lists' filters
+            language = LANGUAGE_FIELD.clean(request.query_params.get("language", ""))
+        except DjangoValidationError as error:
+            raise ValidationError({"language": error.messages}) from None
         review = get_object_or_404(self.get_queryset(), pk=pk)
-        language = request.query_params.get("language") or review.claim.language
-        if language not in Language.values:
-            language = review.claim.language
+        language = language or review.claim.language
         data = build_claim_review(review, base_url(request), language, scale_bounds())
         return Response(data)
 

@@ -1,3 +1,4 @@
+from .apikeys import ApiKey
 from .articles import Article, Claim, ClaimAppearance, Quotation, Speaker
 from .imports import ImportJob
 from .sources import FAILING_STATUSES, FailingSource, LinkStatus, Source, SourceCheck
@@ -7,6 +8,7 @@ from .tombstones import Tombstone
 from .verdicts import Correction, Rating, RatingScale, Review
 
 __all__ = [
+    "ApiKey",
     "FAILING_STATUSES",
     "Article",
     "FailingSource",

@@ -1,42 +1,86 @@
-"""What every public page shares: conditional GET, CDN caching, canonical URLs, paging."""
+"""What every public page shares: conditional GET, CDN and server caching, canonical URLs,
+paging."""
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
-from django.http import QueryDict
+from django.core.cache import cache
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from ..publishing.freshness import public_version
 
+logger = logging.getLogger(__name__)
+
 
 def public_page(view):
-    """Answer conditional GETs from the public pages' version stamp, before any query, and
-    let browsers and CDNs cache the page (browsers revalidate every time)."""
+    """Answer conditional GETs from the public pages' version stamp, before any query; serve
+    pages rendered since the stamp last moved from the cache; let browsers and CDNs cache the
+    page (browsers revalidate every time)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         stamp, last_modified = public_version()
-        etag = None
-        if stamp is not None:
-            etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
-            timestamp = int(last_modified.timestamp())
-            not_modified = get_conditional_response(
-                request, etag=etag, last_modified=timestamp, response=None
-            )
-            if not_modified is not None:
-                _cache_headers(not_modified)
-                return not_modified
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and request.method in ("GET", "HEAD"):
-            if etag is not None:
-                response.headers.setdefault("ETag", etag)
-                response.headers.setdefault("Last-Modified", http_date(timestamp))
+        if stamp is None:  # no cache: render, without validators
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                _cache_headers(response)
+            return response
+        etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
+        timestamp = int(last_modified.timestamp())
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=timestamp, response=None
+        )
+        if not_modified is not None:
+            _cache_headers(not_modified)
+            return not_modified
+        # The stamp is in the key: any change readers could see makes every old page unreachable.
+        key = (
+            "public-page:"
+            + hashlib.sha256(
+                f"{stamp}|{request.get_host()}|{request.get_full_path()}".encode()
+            ).hexdigest()
+        )
+        response = _cached_page(key) or view(request, *args, **kwargs)
+        if response.status_code == 200:
+            if not getattr(response, "from_page_cache", False):
+                _store_page(key, response)
+            response.headers.setdefault("ETag", etag)
+            response.headers.setdefault("Last-Modified", http_date(timestamp))
             _cache_headers(response)
         return response
 
     return wrapped
+
+
+def _cached_page(key):
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return None
+    try:
+        cached = cache.get(key)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None
+    if cached is None:
+        return None
+    content, content_type = cached
+    response = HttpResponse(content, content_type=content_type)
+    response.from_page_cache = True
+    return response
+
+
+def _store_page(key, response):
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS or response.streaming:
+        return
+    try:
+        cache.set(
+            key, (response.content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS
+        )
+    except Exception:
+        logger.warning("could not keep a rendered page", exc_info=True)
 
 
 def _cache_headers(response):

@@ -1,0 +1,97 @@
+"""Per-minute request limits for the partner API: per key, else per client address.
+
+Fixed one-minute windows counted in Redis with INCR and EXPIRE in one MULTI/EXEC: every
+request gets its own count, so however many arrive at once, at most ``limit`` of them see
+a count within the limit. Without Redis (the demo) the local-memory cache counts instead.
+"""
+
+import ipaddress
+import logging
+import math
+import time
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from django.core.cache import caches
+from rest_framework.throttling import BaseThrottle
+
+from ..models import ApiKey
+
+WINDOW = 60
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _client(url):
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
+def _count(key):
+    """This request's number in its window, atomically."""
+    if settings.REDIS_URL:
+        pipe = _client(settings.REDIS_URL).pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, WINDOW + 5)  # a little past the window: clocks differ
+        count, _ = pipe.execute()
+        return count
+    cache = caches["default"]
+    cache.add(key, 0, WINDOW + 5)
+    try:
+        return cache.incr(key)  # LocMemCache increments under its lock
+    except ValueError:  # expired between add and incr
+        cache.add(key, 0, WINDOW + 5)
+        return cache.incr(key)
+
+
+def hit(ident, limit, now=None):
+    """Count a request for ``ident``: ``None`` if allowed, else the seconds to wait."""
+    now = time.time() if now is None else now
+    window = int(now // WINDOW)
+    try:
+        count = _count(f"{settings.API_RATE_KEY_PREFIX}:{ident}:{window}")
+    except redis.RedisError:
+        # Reading published verdicts matters more than the limit: serve, but say so.
+        log.warning("API rate limit not enforced: Redis unavailable", exc_info=True)
+        return None
+    if count <= limit:
+        return None
+    return max(1, math.ceil((window + 1) * WINDOW - now))
+
+
+def client_ip(request):
+    """The client address (``RATELIMIT_IP_META_KEY``); IPv6 by /64, which one client holds."""
+    meta = request.META
+    value = meta.get(settings.RATELIMIT_IP_META_KEY) or meta.get("REMOTE_ADDR", "")
+    # X-Forwarded-For style lists: the proxy appends the address it saw last.
+    value = value.split(",")[-1].strip()
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+def limit_for(request):
+    """``(ident, per-minute limit)``: the key's own, else the anonymous one per address."""
+    if isinstance(request.auth, ApiKey):
+        return f"key:{request.auth.pk}", request.auth.rate_per_minute
+    return f"ip:{client_ip(request)}", settings.API_ANON_RATE
+
+
+class ApiRateThrottle(BaseThrottle):
+    """DRF's hook onto ``hit``: a 429 with ``Retry-After`` past the limit."""
+
+    wait_seconds = None
+
+    def allow_request(self, request, view):
+        ident, limit = limit_for(request)
+        self.wait_seconds = hit(ident, limit)
+        return self.wait_seconds is None
+
+    def wait(self):
+        return self.wait_seconds
