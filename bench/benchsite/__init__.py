@@ -1,0 +1,1 @@
+"""A bench-only Django site: the product plus constant views to compare pages against."""
