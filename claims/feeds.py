@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Speaker
-from .publishing.verdicts import published_reviews
+from .publishing.verdicts import listed_reviews, published_reviews
 
 FEED_SIZE = 50
 
@@ -42,7 +42,7 @@ class LatestVerdictsFeed(Feed):
         return settings.ORGANISATION_NAME
 
     def reviews(self):
-        return published_reviews().select_related("claim__speaker", "rating")
+        return listed_reviews()
 
     def items(self):
         return self.reviews().order_by("-published_at", "-id")[:FEED_SIZE]

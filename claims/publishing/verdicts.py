@@ -17,6 +17,16 @@ def published_reviews():
     return Review.objects.filter(state=Review.State.PUBLISHED)
 
 
+def listed_reviews():
+    """Published verdicts with what a list shows, and without the wide columns it does not:
+    sorting search results carries whole rows, so narrow rows sort in memory, not on disk."""
+    return (
+        published_reviews()
+        .select_related("claim__speaker", "rating")
+        .defer("search_vector", "explanation", "claim__checkworthiness_reasons")
+    )
+
+
 def _locked(review):
     return Review.objects.select_for_update().select_related("claim").get(pk=review.pk)
 

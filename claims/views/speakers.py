@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ..models import Speaker
 from ..publishing.charts import rating_breakdown
-from ..publishing.verdicts import published_reviews
+from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, absolute_url, public_page
 from .verdicts import default_ratings
 
@@ -27,7 +27,7 @@ def speaker_detail(request, pk, slug):
     rows = [(r.label_text, r.colour, counts.get(r.pk, 0)) for r in ratings if counts.get(r.pk)]
     page = Page(
         request,
-        reviews.select_related("claim__speaker", "rating").order_by("-published_at", "-id"),
+        listed_reviews().filter(claim__speaker=speaker).order_by("-published_at", "-id"),
     )
     return render(
         request,

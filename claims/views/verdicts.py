@@ -18,7 +18,7 @@ from ..publishing.claimreview import claim_review
 from ..publishing.passages import passage
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
-from ..publishing.verdicts import published_reviews
+from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, absolute_url, public_page
 
 
@@ -57,7 +57,7 @@ def _start_of(day):
 def verdict_list(request):
     ratings = default_ratings()
     form = VerdictFilterForm(request.GET or None, ratings=ratings)
-    reviews = published_reviews().select_related("claim__speaker", "rating")
+    reviews = listed_reviews()
     if form.is_bound:
         reviews = filter_verdicts(reviews, form)
     else:
