@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.db import connection
+from django.utils import timezone
 
 from .checking.checks import run_check, schedule_due_checks, sweep_stale_checks
 from .checking.hostslots import host_slot
 from .import_jobs import run_import_job, sweep_stale_imports
-from .models import SourceCheck
+from .models import SourceCheck, WebhookDelivery
+from .publishing.webhooks import deliver, sweep_stale_deliveries
 
 CHECK_RETRIES = 3
 
@@ -63,6 +65,22 @@ def check_source(self, check_id):
     return {"check": check_id, "state": check.state if check else None}
 
 
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True
+)
+def deliver_webhook(self, delivery_id):
+    """One attempt at a webhook delivery (on the ``checks`` queue: I/O bound). The row counts
+    the attempts (``WEBHOOK_MAX_ATTEMPTS``) and holds the next attempt's time; only the
+    message that made an attempt schedules the next one, so duplicates don't multiply."""
+    delivery, attempted = deliver(delivery_id)
+    if delivery is None:
+        return None
+    if attempted and delivery.state == WebhookDelivery.State.QUEUED:
+        countdown = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+        raise self.retry(countdown=countdown)
+    return {"delivery": delivery_id, "state": delivery.state, "attempts": delivery.attempts}
+
+
 @shared_task
 def schedule_rechecks():
     """Periodic (beat): queue the checks that are due."""
@@ -71,5 +89,10 @@ def schedule_rechecks():
 
 @shared_task
 def sweep_stale_checks_task():
-    """Periodic (beat): send again the checks and imports stuck in queued or running."""
-    return {"checks": sweep_stale_checks(), "imports": sweep_stale_imports()}
+    """Periodic (beat): send again the checks, imports and webhook deliveries stuck in queued
+    or running."""
+    return {
+        "checks": sweep_stale_checks(),
+        "imports": sweep_stale_imports(),
+        "webhooks": sweep_stale_deliveries(),
+    }

@@ -163,6 +163,7 @@ CELERY_TIMEZONE = env("TIME_ZONE", "Europe/Paris")
 CELERY_TASK_ROUTES = {
     "claims.tasks.run_import": {"queue": "extraction"},
     "claims.tasks.check_source": {"queue": "checks"},
+    "claims.tasks.deliver_webhook": {"queue": "checks"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # A message not acknowledged within this time is delivered again: longer than any check.
@@ -303,6 +304,14 @@ SOURCE_CHECK_STALE_AFTER = env_int("SOURCE_CHECK_STALE_AFTER", 600)
 # CIDRs the source fetcher may reach although they are private or loopback.
 # Only for tests and local setups: in production this reopens server-side request forgery.
 SOURCE_FETCH_ALLOWED_NETWORKS = env("SOURCE_FETCH_ALLOWED_NETWORKS")
+
+# Partner webhooks (claims/publishing/webhooks.py): attempts per event, and the seconds
+# before each retry (the last delay repeats).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_DELAYS = [
+    int(delay) for delay in env("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600").split(",")
+]
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
 
 # HTTPS and cookies. Off in development, on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -3,7 +3,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import apikeys, articles, imports, sources, submissions, verdicts  # noqa: F401 - registers admins
+from . import (  # noqa: F401 - registers admins
+    apikeys,
+    articles,
+    imports,
+    sources,
+    submissions,
+    verdicts,
+    webhooks,
+)
 
 admin.site.site_header = "factcheck"
 admin.site.site_title = "factcheck"

@@ -192,6 +192,58 @@ def fetch(
             redirects.append(target.url)
 
 
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    max_bytes: int = 64 * 1024,
+    timeout: float = 10.0,
+    allowed_networks: Iterable | str | None = None,
+    user_agent: str = DEFAULT_USER_AGENT,
+) -> FetchResult:
+    """POST ``body`` to ``url`` under the same address policy as ``fetch``: one resolution,
+    every address vetted, the socket pinned to a vetted address, no proxy from the environment.
+
+    Redirects are not followed (a 3xx is returned like any other status), so the request never
+    reaches a second host; ``timeout`` bounds the whole exchange, and at most ``max_bytes`` of
+    the answer are read.
+    """
+    started = time.monotonic()
+    if allowed_networks is None:
+        allowed_networks = getattr(settings, "SOURCE_FETCH_ALLOWED_NETWORKS", "")
+    networks = _networks(allowed_networks)
+    target = _Target.parse(url)
+    with _client(user_agent) as client:
+        ips = resolve_and_check(target.host, target.port, networks)
+        request_timeout = httpx.Timeout(timeout)
+        with (
+            _translated_errors(),
+            closing(
+                _send(
+                    client,
+                    target,
+                    ips,
+                    request_timeout,
+                    method="POST",
+                    content=body,
+                    headers=headers,
+                )
+            ) as response,
+        ):
+            answer = _read_body(response, max_bytes, started + timeout)
+            media_type = response.headers.get("content-type", "").partition(";")[0]
+            return FetchResult(
+                url=url,
+                final_url=target.url,
+                status_code=response.status_code,
+                headers={k.lower(): v for k, v in response.headers.items()},
+                content_type=media_type.strip().lower(),
+                body=answer,
+                elapsed=time.monotonic() - started,
+            )
+
+
 @dataclass(frozen=True)
 class _Target:
     scheme: str
@@ -293,16 +345,25 @@ def _client(user_agent: str) -> httpx.Client:
 
 
 def _send(
-    client: httpx.Client, target: _Target, ips: list[str], timeout: httpx.Timeout
+    client: httpx.Client,
+    target: _Target,
+    ips: list[str],
+    timeout: httpx.Timeout,
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     """Connect to the first vetted address that answers, speaking to it as ``target.host``."""
 
     def request(ip: str) -> httpx.Request:
         try:
             return client.build_request(
-                "GET",
+                method,
                 target.pinned_url(ip),
-                headers={"Host": target.netloc},
+                content=content,
+                # Host last: a caller's header cannot point the request at another name.
+                headers={**(headers or {}), "Host": target.netloc},
                 # httpcore sends this name as SNI and verifies the certificate against it,
                 # although the URL it connects to holds the IP.
                 extensions={"sni_hostname": target.host},

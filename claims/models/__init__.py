@@ -6,6 +6,7 @@ from .submissions import ReaderSubmission
 from .text import Language, body_sha256, normalize_claim_text, normalize_name
 from .tombstones import Tombstone
 from .verdicts import Correction, Rating, RatingScale, Review
+from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ApiKey",
@@ -27,6 +28,9 @@ __all__ = [
     "SourceCheck",
     "Speaker",
     "Tombstone",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "body_sha256",
     "normalize_claim_text",
     "normalize_name",

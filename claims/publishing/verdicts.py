@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Claim, Correction, Review
+from ..models import Claim, Correction, Review, WebhookEvent
+from .webhooks import queue_event
 
 
 class PublishingError(ValidationError):
@@ -64,6 +65,7 @@ def publish_review(review, editor, now=None):
     Claim.objects.filter(pk=review.claim_id).update(
         status=Claim.Status.PUBLISHED, updated_at=timezone.now()
     )
+    queue_event(review, WebhookEvent.PUBLISHED)
     return review
 
 
@@ -84,6 +86,7 @@ def correct_review(review, note, user, **changes):
     review.full_clean(exclude=["claim", "author", "editor"])
     review.save(update_fields=[*changes, "updated_at"])
     Correction.objects.create(review=review, note=note.strip(), created_by=user)
+    queue_event(review, WebhookEvent.CORRECTED)
     return review
 
 
@@ -98,4 +101,5 @@ def unpublish_review(review, user):
     Claim.objects.filter(pk=review.claim_id).update(
         status=Claim.Status.SELECTED, updated_at=timezone.now()
     )
+    queue_event(review, WebhookEvent.UNPUBLISHED)
     return review

@@ -1,0 +1,200 @@
+"""Partner webhooks: queue one delivery per subscribed endpoint when a verdict is published,
+corrected or unpublished, and POST it, signed, through the safe fetcher's address policy.
+
+A delivery is a row first and a Celery message second: the row is the truth (state, attempts,
+next attempt), the message only says "look at it now". So a lost message is sent again by the
+sweeper, a duplicate one finds nothing due, and a delivered event is never sent again.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from ..checking.fetching import FetchError, post
+from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from ..queueing import send_or_leave_queued
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Factcheck-Signature"
+EVENT_HEADER = "X-Factcheck-Event"
+DELIVERY_HEADER = "X-Factcheck-Delivery"
+REPLAY_WINDOW = 300  # seconds; what docs/api.md tells partners to accept
+USER_AGENT = "factcheck-webhooks/0.1"
+# Not worth retrying: the URL or its address will not become acceptable by waiting.
+_PERMANENT_ERRORS = {"blocked", "invalid_url"}
+# A queued delivery this late was lost on its way to a worker (broker down, worker killed).
+STALE_AFTER = timedelta(minutes=5)
+
+
+def review_payload(review, event):
+    """The event as stored; ``sent_at`` is added at each attempt."""
+    base = settings.PUBLIC_BASE_URL
+    with translation.override(settings.LANGUAGE_CODE):
+        page = reverse("public:verdict", kwargs={"pk": review.pk, "slug": review.slug})
+    api = reverse("api:review-detail", kwargs={"pk": review.pk})
+    return {
+        "event": str(WebhookEvent(event)),
+        "review": {
+            "id": review.pk,
+            "url": f"{base}{page}",
+            "api_url": f"{base}{api}",
+            "updated_at": review.updated_at.isoformat(),
+        },
+    }
+
+
+def queue_event(review, event):
+    """Create one delivery per active endpoint subscribed to ``event`` and send them to the
+    workers once the current transaction commits. Returns the deliveries."""
+    event = WebhookEvent(event)
+    endpoints = WebhookEndpoint.objects.filter(
+        active=True, **{WebhookEndpoint.EVENT_FIELDS[event]: True}
+    )
+    payload = review_payload(review, event)
+    deliveries = [
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event=event, review=review, payload=payload
+        )
+        for endpoint in endpoints
+    ]
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
+    return deliveries
+
+
+def enqueue(delivery_id):
+    """Publish without waiting on a dead broker: the sweeper sends the delivery later."""
+    from ..tasks import deliver_webhook
+
+    return send_or_leave_queued(deliver_webhook, delivery_id, "webhook delivery")
+
+
+def sign(secret, body, timestamp):
+    """The ``X-Factcheck-Signature`` value for ``body`` (bytes) sent at ``timestamp``."""
+    message = f"{int(timestamp)}.".encode() + body
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return f"t={int(timestamp)},v1={digest}"
+
+
+def verify_signature(secret, header, body, *, tolerance=REPLAY_WINDOW, now=None):
+    """What a partner does on receipt (docs/api.md): True when ``header`` signs ``body`` with
+    ``secret`` and its timestamp is within ``tolerance`` seconds of ``now``."""
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        timestamp = int(fields["t"])
+        signature = fields["v1"]
+    except (AttributeError, KeyError, ValueError):
+        return False
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > tolerance:
+        return False
+    expected = sign(secret, body, timestamp).partition(",v1=")[2]
+    return hmac.compare_digest(expected, signature)
+
+
+def retry_delay(attempts):
+    """Seconds before the next attempt after ``attempts`` failed ones."""
+    delays = settings.WEBHOOK_RETRY_DELAYS
+    return delays[min(attempts, len(delays)) - 1]
+
+
+def deliver(delivery_id, now=None):
+    """Make one attempt at a queued delivery that is due. Returns ``(delivery, attempted)``;
+    the delivery is None when it does not exist.
+
+    The row stays locked during the POST (at most ``WEBHOOK_TIMEOUT`` seconds), so two workers
+    never send the same delivery at once; a delivered or failed one is left alone.
+    """
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("endpoint")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:  # gone, or another worker is sending it right now
+            return WebhookDelivery.objects.filter(pk=delivery_id).first(), False
+        now = now or timezone.now()
+        due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
+        if delivery.state != WebhookDelivery.State.QUEUED or not due:
+            return delivery, False
+        _attempt(delivery, now)
+        delivery.save()
+        return delivery, True
+
+
+def _attempt(delivery, now):
+    endpoint = delivery.endpoint
+    body = json.dumps(
+        {**delivery.payload, "sent_at": now.isoformat()}, separators=(",", ":")
+    ).encode()
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(endpoint.secret, body, now.timestamp()),
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.pk),
+    }
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    permanent = False
+    try:
+        result = post(
+            endpoint.url,
+            body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT,
+            user_agent=USER_AGENT,
+        )
+    except FetchError as exc:
+        delivery.last_status_code = None
+        delivery.last_error = f"{exc.kind}: {exc}"
+        permanent = exc.kind in _PERMANENT_ERRORS
+    else:
+        delivery.last_status_code = result.status_code
+        if 200 <= result.status_code < 300:
+            delivery.state = WebhookDelivery.State.DELIVERED
+            delivery.delivered_at = timezone.now()
+            delivery.next_attempt_at = None
+            delivery.last_error = ""
+            return
+        delivery.last_error = f"the endpoint answered {result.status_code}"
+    if permanent or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        delivery.state = WebhookDelivery.State.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts))
+    logger.info("webhook delivery %s: %s", delivery.pk, delivery.last_error)
+
+
+def send_again(queryset):
+    """Admin action: put deliveries back in the queue for a fresh round of attempts."""
+    pks = list(queryset.values_list("pk", flat=True))
+    count = WebhookDelivery.objects.filter(pk__in=pks).update(
+        state=WebhookDelivery.State.QUEUED, attempts=0, next_attempt_at=None, delivered_at=None
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return count
+
+
+def sweep_stale_deliveries(now=None):
+    """Periodic: send again the queued deliveries whose message was lost."""
+    limit = (now or timezone.now()) - STALE_AFTER
+    stale = WebhookDelivery.objects.filter(state=WebhookDelivery.State.QUEUED).filter(
+        next_attempt_at__lt=limit
+    ) | WebhookDelivery.objects.filter(
+        state=WebhookDelivery.State.QUEUED, next_attempt_at__isnull=True, created_at__lt=limit
+    )
+    pks = list(stale.values_list("pk", flat=True)[:1000])
+    for pk in pks:
+        enqueue(pk)
+    return len(pks)

@@ -1,0 +1,392 @@
+"""Partner webhooks: signed events on publish, correction and unpublish, POSTed to a real
+receiver on 127.0.0.2 under the safe fetcher's address policy, retried, logged, never sent
+twice once delivered; and one delivery end to end through a real Celery worker."""
+
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.checking.fetching import FetchError, post
+from claims.models import Review, WebhookDelivery, WebhookEndpoint
+from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+from claims.publishing.webhooks import (
+    deliver,
+    queue_event,
+    sign,
+    sweep_stale_deliveries,
+    verify_signature,
+)
+from claims.tasks import deliver_webhook
+
+from .conftest import (
+    CHECKS_HOST,
+    CHECKS_NETWORK,
+    checks_worker_env,
+    start_worker,
+    stop_process_group,
+)
+from .factories import ReviewFactory, SourceFactory, StaffFactory
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.requests.append(
+            {
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body,
+            }
+        )
+        status = self.server.statuses.pop(0) if self.server.statuses else 200
+        self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+
+def _serve(host):
+    server = http.server.ThreadingHTTPServer((host, 0), _Receiver)
+    server.daemon_threads = True
+    server.requests, server.statuses = [], []
+    server.url = lambda path="/hook": f"http://{host}:{server.server_address[1]}{path}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _stop(server, thread):
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def receiver(settings):
+    """A partner's endpoint on 127.0.0.2, the only loopback address deliveries may reach."""
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = CHECKS_NETWORK
+    server, thread = _serve(CHECKS_HOST)
+    yield server
+    _stop(server, thread)
+
+
+@pytest.fixture
+def loopback_receiver():
+    server, thread = _serve("127.0.0.1")
+    yield server
+    _stop(server, thread)
+
+
+def ready_review():
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None)
+    SourceFactory(claim=review.claim)
+    return review
+
+
+def endpoint_for(server, **fields):
+    return WebhookEndpoint.objects.create(name="Partenaire", url=server.url(), **fields)
+
+
+def webhook_callbacks(callbacks):
+    return [cb for cb in callbacks if cb.__module__ == "claims.publishing.webhooks"]
+
+
+def partner_verifies(secret, headers, body, now=None):
+    """What docs/api.md tells partners to do, written out without our helper."""
+    fields = dict(part.split("=", 1) for part in headers["x-factcheck-signature"].split(","))
+    timestamp = int(fields["t"])
+    if abs((now or time.time()) - timestamp) > 300:
+        return False
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(expected.hexdigest(), fields["v1"])
+
+
+@pytest.mark.django_db
+class TestEvents:
+    def test_publishing_delivers_a_signed_event(self, receiver, django_capture_on_commit_callbacks):
+        endpoint = endpoint_for(receiver)
+        review = ready_review()
+        with django_capture_on_commit_callbacks() as callbacks:
+            review = publish_review(review, StaffFactory())
+        delivery = WebhookDelivery.objects.get()
+        # Sent to the workers only once the transaction commits.
+        assert len(webhook_callbacks(callbacks)) == 1
+        assert (delivery.endpoint, delivery.review, delivery.state) == (endpoint, review, "queued")
+
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and delivery.state == "delivered" and delivery.attempts == 1
+        assert delivery.last_status_code == 200 and delivery.delivered_at is not None
+        (request,) = receiver.requests
+        headers, body = request["headers"], request["body"]
+        assert headers["content-type"] == "application/json"
+        assert headers["x-factcheck-event"] == "review.published"
+        assert headers["x-factcheck-delivery"] == str(delivery.pk)
+        assert partner_verifies(endpoint.secret, headers, body)
+        assert verify_signature(endpoint.secret, headers["x-factcheck-signature"], body)
+
+        event = json.loads(body)
+        assert set(event) == {"event", "review", "sent_at"}
+        assert event["event"] == "review.published"
+        assert event["review"]["id"] == review.pk
+        assert event["review"]["url"].endswith(review.get_absolute_url())
+        assert event["review"]["api_url"] == f"/api/v1/reviews/{review.pk}/"
+        assert event["review"]["updated_at"] == review.updated_at.isoformat()
+
+    def test_a_tampered_body_an_old_timestamp_or_another_secret_fail_verification(self):
+        body = b'{"event":"review.published"}'
+        now = time.time()
+        header = sign("s3cret", body, now)
+        assert verify_signature("s3cret", header, body, now=now)
+        assert not verify_signature("s3cret", header, body.replace(b"published", b"corrected"))
+        assert not verify_signature("other", header, body)
+        assert not verify_signature("s3cret", header, body, now=now + 301)
+        assert not verify_signature("s3cret", header, body, now=now - 301)
+        assert not verify_signature("s3cret", "garbage", body)
+        assert not partner_verifies("s3cret", {"x-factcheck-signature": header}, body, now + 301)
+
+    def test_correction_and_unpublish_send_their_events(
+        self, receiver, django_capture_on_commit_callbacks
+    ):
+        endpoint = endpoint_for(receiver)
+        publish_only = endpoint_for(receiver, on_correct=False, on_unpublish=False)
+        user = StaffFactory()
+        review = ReviewFactory()
+        with django_capture_on_commit_callbacks():
+            correct_review(review, "Chiffre corrigé.", user, conclusion="Autre conclusion.")
+            unpublish_review(review, user)
+        deliveries = WebhookDelivery.objects.order_by("pk")
+        assert [(d.endpoint, d.event) for d in deliveries] == [
+            (endpoint, "review.corrected"),
+            (endpoint, "review.unpublished"),
+        ]
+        assert not publish_only.deliveries.exists()
+        for delivery in deliveries:
+            deliver(delivery.pk)
+        events = [json.loads(r["body"])["event"] for r in receiver.requests]
+        assert events == ["review.corrected", "review.unpublished"]
+        assert all(
+            partner_verifies(endpoint.secret, r["headers"], r["body"]) for r in receiver.requests
+        )
+
+    def test_inactive_endpoints_get_nothing(self, receiver, django_capture_on_commit_callbacks):
+        endpoint_for(receiver, active=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_review(ready_review(), StaffFactory())
+        assert not WebhookDelivery.objects.exists() and receiver.requests == []
+
+
+@pytest.mark.django_db
+class TestDelivery:
+    def queued(self, server, **fields):
+        endpoint = endpoint_for(server, **fields)
+        (delivery,) = queue_event(ReviewFactory(), "review.published")
+        return endpoint, delivery
+
+    def test_a_server_error_is_retried_with_backoff_and_then_delivered(self, receiver, settings):
+        settings.WEBHOOK_RETRY_DELAYS = [30, 120]
+        receiver.statuses = [500, 200]
+        _, delivery = self.queued(receiver)
+        before = timezone.now()
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and (delivery.state, delivery.attempts) == ("queued", 1)
+        assert delivery.last_status_code == 500 and "500" in delivery.last_error
+        assert (
+            before + timedelta(seconds=29)
+            < delivery.next_attempt_at
+            < timezone.now() + timedelta(seconds=31)
+        )
+        # Not due yet: a duplicate message sends nothing.
+        assert deliver(delivery.pk) == (delivery, False)
+        assert len(receiver.requests) == 1
+
+        delivery, attempted = deliver(delivery.pk, now=delivery.next_attempt_at)
+        assert attempted and (delivery.state, delivery.attempts) == ("delivered", 2)
+        assert (delivery.last_status_code, delivery.last_error) == (200, "")
+        assert len(receiver.requests) == 2
+        ids = {r["headers"]["x-factcheck-delivery"] for r in receiver.requests}
+        assert ids == {str(delivery.pk)}  # partners deduplicate on it
+
+    def test_the_delay_grows_and_the_last_attempt_fails_the_delivery(self, receiver, settings):
+        settings.WEBHOOK_RETRY_DELAYS = [30, 120]
+        settings.WEBHOOK_MAX_ATTEMPTS = 3
+        receiver.statuses = [503, 503, 503, 200]
+        _, delivery = self.queued(receiver)
+        delays = []
+        for _ in range(3):
+            attempt_at = delivery.next_attempt_at or timezone.now()
+            delivery, attempted = deliver(delivery.pk, now=attempt_at)
+            assert attempted
+            if delivery.next_attempt_at:
+                delays.append((delivery.next_attempt_at - attempt_at).total_seconds())
+        assert delays == [30, 120]
+        assert (delivery.state, delivery.attempts, delivery.next_attempt_at) == ("failed", 3, None)
+        assert deliver(delivery.pk, now=timezone.now() + timedelta(days=1))[1] is False
+        assert len(receiver.requests) == 3
+
+    def test_running_the_task_twice_never_delivers_twice(self, receiver):
+        _, delivery = self.queued(receiver)
+        first = deliver_webhook(delivery.pk)
+        second = deliver_webhook(delivery.pk)
+        assert first == second == {"delivery": delivery.pk, "state": "delivered", "attempts": 1}
+        assert len(receiver.requests) == 1
+        assert deliver_webhook(delivery.pk + 1000) is None  # a deleted delivery: nothing to do
+
+    def test_loopback_without_the_allowance_is_refused_as_blocked(
+        self, receiver, loopback_receiver
+    ):
+        # 127.0.0.2 is allowed for the tests; 127.0.0.1 stays blocked, as in production.
+        _, delivery = self.queued(loopback_receiver)
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and (delivery.state, delivery.attempts) == ("failed", 1)
+        assert delivery.last_error.startswith("blocked:") and delivery.last_status_code is None
+        assert loopback_receiver.requests == []
+
+    def test_redirects_are_not_followed(self, receiver):
+        receiver.statuses = [302]
+        _, delivery = self.queued(receiver)
+        delivery, _ = deliver(delivery.pk)
+        assert (delivery.state, delivery.last_status_code) == ("queued", 302)
+        assert [r["path"] for r in receiver.requests] == ["/hook"]
+
+    def test_stale_queued_deliveries_are_swept(self, receiver):
+        _, delivery = self.queued(receiver)
+        assert sweep_stale_deliveries() == 0
+        assert sweep_stale_deliveries(now=timezone.now() + timedelta(minutes=6)) == 1
+
+
+def test_the_post_path_checks_addresses_and_urls(settings):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""
+    with pytest.raises(FetchError) as blocked:
+        post("http://127.0.0.1:9/hook", b"{}")
+    assert blocked.value.kind == "blocked"
+    for url in ("ftp://example.org/", "http://user:pw@example.org/", "file:///etc/passwd"):
+        with pytest.raises(FetchError) as invalid:
+            post(url, b"{}")
+        assert invalid.value.kind == "invalid_url"
+
+
+@pytest.mark.django_db
+def test_endpoint_urls_must_be_http_or_https():
+    with pytest.raises(ValidationError):
+        WebhookEndpoint(name="x", url="ftp://example.org/hook").full_clean()
+    WebhookEndpoint(name="x", url="https://partner.example/hook").full_clean()
+
+
+@pytest.mark.django_db
+class TestAdmin:
+    @pytest.fixture
+    def staff_client(self, client):
+        client.force_login(StaffFactory())
+        return client
+
+    def test_an_endpoint_is_registered_with_a_secret_to_copy(self, staff_client):
+        response = staff_client.post(
+            reverse("admin:claims_webhookendpoint_add"),
+            {
+                "name": "Le Journal",
+                "url": "https://journal.example/hooks",
+                "on_publish": "on",
+                "active": "on",
+            },
+            follow=True,
+        )
+        endpoint = WebhookEndpoint.objects.get()
+        assert (endpoint.on_publish, endpoint.on_correct, endpoint.on_unpublish) == (
+            True,
+            False,
+            False,
+        )
+        assert endpoint.created_by is not None and len(endpoint.secret) >= 40
+        assert endpoint.secret in response.content.decode()
+        page = staff_client.get(
+            reverse("admin:claims_webhookendpoint_change", args=[endpoint.pk])
+        ).content.decode()
+        assert endpoint.secret in page and "Secret de signature" in page
+
+    def test_a_non_http_url_is_refused(self, staff_client):
+        response = staff_client.post(
+            reverse("admin:claims_webhookendpoint_add"),
+            {"name": "x", "url": "gopher://journal.example/", "active": "on"},
+        )
+        assert response.status_code == 200 and not WebhookEndpoint.objects.exists()
+
+    def test_rotating_the_secret(self, staff_client):
+        endpoint = WebhookEndpoint.objects.create(name="x", url="https://journal.example/")
+        old = endpoint.secret
+        staff_client.post(
+            reverse("admin:claims_webhookendpoint_changelist"),
+            {"action": "rotate_secret", "_selected_action": [endpoint.pk]},
+        )
+        endpoint.refresh_from_db()
+        assert endpoint.secret != old
+
+    def test_the_delivery_log_filters_and_sends_again(
+        self, staff_client, django_capture_on_commit_callbacks
+    ):
+        endpoint = WebhookEndpoint.objects.create(name="x", url="https://journal.example/")
+        (delivery,) = queue_event(ReviewFactory(), "review.published")
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            state="failed", attempts=6, last_error="timeout: too slow"
+        )
+        changelist = reverse("admin:claims_webhookdelivery_changelist")
+        for query in ({}, {"state": "failed"}, {"endpoint__id__exact": endpoint.pk}):
+            response = staff_client.get(changelist, query)
+            assert response.status_code == 200
+            assert "Livraisons de webhooks" in response.content.decode() or query
+        assert (
+            staff_client.get(
+                reverse("admin:claims_webhookdelivery_change", args=[delivery.pk])
+            ).status_code
+            == 200
+        )
+        assert staff_client.get(reverse("admin:claims_webhookdelivery_add")).status_code == 403
+        with django_capture_on_commit_callbacks() as callbacks:
+            staff_client.post(
+                changelist, {"action": "send_again", "_selected_action": [delivery.pk]}
+            )
+        delivery.refresh_from_db()
+        assert (delivery.state, delivery.attempts, delivery.next_attempt_at) == ("queued", 0, None)
+        assert len(webhook_callbacks(callbacks)) == 1
+
+
+# --- On a real worker ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_retries_a_failed_delivery_until_it_is_delivered(receiver, django_db_blocker):
+    receiver.statuses = [500, 200]
+    with django_db_blocker.unblock():
+        env = checks_worker_env(WEBHOOK_RETRY_DELAYS="1")
+    worker = start_worker("checks", "webhooks", env, pool="threads", concurrency=2)
+    try:
+        endpoint = endpoint_for(receiver)
+        publish_review(ready_review(), StaffFactory())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            delivery = WebhookDelivery.objects.get()
+            if delivery.state != "queued":
+                break
+            time.sleep(0.2)
+    finally:
+        stop_process_group(worker)
+    assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("delivered", 2, 200)
+    assert len(receiver.requests) == 2
+    assert all(
+        partner_verifies(endpoint.secret, r["headers"], r["body"]) for r in receiver.requests
+    )
