@@ -1,6 +1,7 @@
 """The README's first command, end to end: `make demo` on SQLite with in-process tasks."""
 
 import http.cookiejar
+import json
 import re
 import subprocess
 import time
@@ -136,6 +137,10 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         verdict_path = re.search(r'href="(/fr/verdicts/\d+/[\w-]+/)"', verdicts).group(1)
         _, verdict = Browser(base).get(verdict_path)
         assert "Verdict de démonstration" in verdict and "application/ld+json" in verdict
+
+        # Partners read the same verdicts through the API's sync feed, on SQLite too.
+        _, feed = Browser(base).get("/api/v1/reviews/")
+        assert len(json.loads(feed)["results"]) == 2
     finally:
         stop_process_group(process)
         process.stdout.close()

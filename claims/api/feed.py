@@ -107,7 +107,11 @@ def sync_page(live, size, after=None, since=None, before=None):
         ),
         window(Tombstone.objects.all(), "deleted_at", "review_id", DELETED),
     ]
-    rows = list(parts[0].union(*parts[1:], all=True).order_by("updated_at", "id")[: size + 1])
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True).order_by("updated_at", "id")[: size + 1])
+    else:  # SQLite (the demo) cannot limit the parts of a UNION: merge them here instead
+        rows = sorted((row for part in parts for row in part), key=lambda row: (row[1], row[0]))
+        rows = rows[: size + 1]
     has_more = len(rows) > size
     rows = rows[:size]
     cursor = (rows[-1][1], rows[-1][0]) if rows else after
