@@ -1,21 +1,20 @@
 """Conditional GET for the API from the public pages' version stamp (publishing.freshness):
 a matching ``If-None-Match`` or ``If-Modified-Since`` is answered 304 before any query."""
 
-import hashlib
 import time
 from functools import wraps
 
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from ..publishing.freshness import public_version
+from ..publishing.freshness import public_etag, public_version
 
 
 def _validators():
     stamp, last_modified = public_version()
     if stamp is None:  # the cache is down: full responses, no validators
         return None, None
-    return f'"api-{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"', last_modified
+    return public_etag(stamp, prefix="api-"), last_modified
 
 
 def conditional(view):

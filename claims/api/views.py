@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,7 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..models import Claim, Language, Rating, Review, Speaker
-from ..publishing.claimreview import claim_review
+from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
@@ -35,21 +35,6 @@ from .filters import ClaimFilter, ReviewFilter
 from .keys import ApiKeyAuthentication
 from .pagination import IdPagination, SyncPagination
 from .throttling import ApiRateThrottle
-
-
-def base_url(request):
-    """The public site's origin: ``PUBLIC_BASE_URL``, else the request's."""
-    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
-
-
-def scale_bounds():
-    """``{scale id: (worst, best)}`` of every rating scale's values, in one query."""
-    rows = (
-        Rating.objects.filter(value__isnull=False)
-        .values("scale_id")
-        .annotate(worst=Min("value"), best=Max("value"))
-    )
-    return {row["scale_id"]: (row["worst"], row["best"]) for row in rows}
 
 
 def build_claim_review(review, base, language, bounds):
@@ -99,7 +84,7 @@ class PublicAPIView(GenericAPIView):
     renderer_classes = [JSONRenderer]
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "base_url": base_url(self.request)}
+        return {**super().get_serializer_context(), "base_url": public_origin(self.request)}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -220,7 +205,7 @@ class ClaimReviewDetail(PublicAPIView):
             raise ValidationError({"language": error.messages}) from None
         review = get_object_or_404(self.get_queryset(), pk=pk)
         language = language or review.claim.language
-        data = build_claim_review(review, base_url(request), language, scale_bounds())
+        data = build_claim_review(review, public_origin(request), language, scale_bounds())
         return Response(data)
 
 
@@ -240,7 +225,7 @@ class DataFeed(PublicAPIView):
 
     def get(self, request):
         response = StreamingHttpResponse(
-            datafeed_chunks(base_url(request)), content_type="application/ld+json"
+            datafeed_chunks(public_origin(request)), content_type="application/ld+json"
         )
         return response
 

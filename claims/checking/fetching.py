@@ -175,17 +175,7 @@ def fetch(
                 location = response.headers.get("location")
                 if response.status_code not in _REDIRECT_STATUSES or not location:
                     body = _read_body(response, max_bytes, started + deadline)
-                    media_type = response.headers.get("content-type", "").partition(";")[0]
-                    return FetchResult(
-                        url=url,
-                        final_url=target.url,
-                        status_code=response.status_code,
-                        headers={k.lower(): v for k, v in response.headers.items()},
-                        content_type=media_type.strip().lower(),
-                        body=body,
-                        redirects=redirects,
-                        elapsed=time.monotonic() - started,
-                    )
+                    return _result(url, target, response, body, started, redirects)
             if len(redirects) >= max_redirects:
                 raise FetchError("too_many_redirects", f"more than {max_redirects} redirects")
             target = _Target.parse(urljoin(target.url, location))
@@ -232,16 +222,21 @@ def post(
             ) as response,
         ):
             answer = _read_body(response, max_bytes, started + timeout)
-            media_type = response.headers.get("content-type", "").partition(";")[0]
-            return FetchResult(
-                url=url,
-                final_url=target.url,
-                status_code=response.status_code,
-                headers={k.lower(): v for k, v in response.headers.items()},
-                content_type=media_type.strip().lower(),
-                body=answer,
-                elapsed=time.monotonic() - started,
-            )
+            return _result(url, target, response, answer, started)
+
+
+def _result(url, target, response, body, started, redirects=None):
+    media_type = response.headers.get("content-type", "").partition(";")[0]
+    return FetchResult(
+        url=url,
+        final_url=target.url,
+        status_code=response.status_code,
+        headers={k.lower(): v for k, v in response.headers.items()},
+        content_type=media_type.strip().lower(),
+        body=body,
+        redirects=redirects if redirects is not None else [],
+        elapsed=time.monotonic() - started,
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ speaker, rating or source edited) moves the stamp once the transaction commits; 
 Last-Modified derive from it. Losing the stamp (a cache flush) only costs one full response.
 """
 
+import hashlib
 import logging
 from datetime import datetime
 
@@ -29,6 +30,11 @@ def public_version():
     if stamp is None:
         return None, None
     return stamp, datetime.fromisoformat(stamp)
+
+
+def public_etag(stamp, prefix=""):
+    """A strong ETag for ``stamp``; ``prefix`` keeps representations of another kind apart."""
+    return f'"{prefix}{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
 
 
 def touch_public_pages():

@@ -11,7 +11,8 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from ..publishing.freshness import public_version
+from ..publishing.claimreview import public_origin
+from ..publishing.freshness import public_etag, public_version
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def public_page(view):
             if response.status_code == 200:
                 _cache_headers(response)
             return response
-        etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
+        etag = public_etag(stamp)
         timestamp = int(last_modified.timestamp())
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=timestamp, response=None
@@ -95,9 +96,7 @@ def _cache_headers(response):
 
 def absolute_url(request, path):
     """``path`` on the public site's canonical origin."""
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL + path
-    return request.build_absolute_uri(path)
+    return public_origin(request) + path
 
 
 class Page:

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime, time, timedelta
 
-from django.db.models import F, Max, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from ..evidence import snapshot_response
 from ..forms import VerdictFilterForm
 from ..models import ClaimAppearance, Rating, SourceCheck, normalize_name
-from ..publishing.claimreview import claim_review
+from ..publishing.claimreview import claim_review, scale_bounds
 from ..publishing.passages import passage
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
@@ -114,13 +114,10 @@ def verdict_detail(request, pk, slug):
         )
     )
     corrections = list(review.corrections.all())
-    bounds = Rating.objects.filter(scale_id=review.rating.scale_id, value__isnull=False).aggregate(
-        worst=Min("value"), best=Max("value")
-    )
     canonical = absolute_url(request, review.get_absolute_url())
     language = get_language()
     structured = claim_review(
-        review, canonical, language, appearances, (bounds["worst"], bounds["best"])
+        review, canonical, language, appearances, scale_bounds().get(review.rating.scale_id)
     )
     first = appearances[0] if appearances else None
     return render(
