@@ -1,51 +1,92 @@
 """Full-text search over published verdicts: accent-insensitive, French and English, ranked."""
 
+import importlib
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from claims.models import Review
-from claims.publishing.search import refresh_search_vectors, search_reviews
-from claims.publishing.verdicts import published_reviews
+from claims.publishing import search
+from claims.publishing.search import (
+    has_rum_index,
+    ranked_by_rum,
+    ranked_by_ts_rank,
+    refresh_search_vectors,
+    search_reviews,
+)
+from claims.publishing.verdicts import listed_reviews, published_reviews
 
 from .factories import ClaimFactory, ReviewFactory, published_verdict
 
 pytestmark = pytest.mark.django_db
 
+search_0009 = importlib.import_module("claims.migrations.0009_search_rum")
 
-def found(text):
-    return list(search_reviews(published_reviews(), text))
+# The RUM path (what search_reviews uses here, where rum is installed) and the GIN path.
+RANKINGS = [ranked_by_rum, ranked_by_ts_rank]
 
 
-def test_accents_and_inflections_do_not_matter():
+def found(text, ranking=search_reviews):
+    return list(ranking(published_reviews(), text))
+
+
+def index_names():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'claims_review'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_accents_and_inflections_do_not_matter(ranking):
     review = published_verdict(claim=ClaimFactory(text="Les élections régionales ont eu lieu."))
-    assert found("election") == [review]
-    assert found("ÉLECTIONS RÉGIONALES") == [review]
-    assert found("regional") == [review]
+    assert found("election", ranking) == [review]
+    assert found("ÉLECTIONS RÉGIONALES", ranking) == [review]
+    assert found("regional", ranking) == [review]
 
 
-def test_searches_conclusions_and_explanations_too():
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_searches_conclusions_and_explanations_too(ranking):
     by_conclusion = published_verdict(conclusion="Le déficit a doublé.")
     by_explanation = published_verdict(explanation="Selon Eurostat, le chômage a reculé.")
-    assert found("deficit") == [by_conclusion]
-    assert found("eurostat") == [by_explanation]
+    assert found("deficit", ranking) == [by_conclusion]
+    assert found("eurostat", ranking) == [by_explanation]
 
 
-def test_english_claims_are_stemmed_in_english():
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_english_claims_are_stemmed_in_english(ranking):
     review = published_verdict(claim=ClaimFactory(language="en", text="Wages were rising fast."))
-    assert found("wage rise") == [review]
+    french = published_verdict(claim=ClaimFactory(text="Les salaires augmentent vite."))
+    assert found("wage rise", ranking) == [review]
+    assert found("salaire", ranking) == [french]
 
 
-def test_the_claim_weighs_more_than_the_explanation():
-    in_explanation = published_verdict(explanation="Il évoque aussi la retraite.")
-    in_claim = published_verdict(claim=ClaimFactory(text="La retraite à 64 ans rapporte 10 Md€."))
-    assert found("retraite") == [in_claim, in_explanation]
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_the_claim_weighs_more_than_the_conclusion_and_the_explanation(ranking):
+    # The older verdicts match in the claim: rank beats recency.
+    now = timezone.now()
+    in_claim = published_verdict(
+        claim=ClaimFactory(text="La retraite à 64 ans rapporte 10 Md€."),
+        published_at=now - timedelta(days=3),
+    )
+    in_conclusion = published_verdict(
+        conclusion="La retraite ne rapporte pas autant.", published_at=now - timedelta(days=2)
+    )
+    in_explanation = published_verdict(
+        explanation="Il évoque aussi la retraite.", published_at=now - timedelta(days=1)
+    )
+    assert found("retraite", ranking) == [in_claim, in_conclusion, in_explanation]
 
 
-def test_reader_syntax_never_fails():
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_reader_syntax_never_fails(ranking):
     published_verdict(claim=ClaimFactory(text="La dette atteint 3 000 milliards."))
-    for query in ('"dette atteint"', "dette -inflation", "dette OR chômage", "&|!():*", "'"):
-        found(query)  # websearch syntax: no error whatever the reader types
-    assert len(found('"dette atteint"')) == 1
-    assert found('"atteint dette"') == []
+    for query in ('"dette atteint"', "dette -inflation", "dette OR chômage", "&|!():*", "'", "de"):
+        ranking(listed_reviews(), query)[:21]  # websearch syntax: no error whatever is typed
+        found(query, ranking)
+    assert len(found('"dette atteint"', ranking)) == 1
+    assert found('"atteint dette"', ranking) == []
 
 
 def test_only_published_verdicts_are_found_and_vectors_follow_edits():
@@ -64,3 +105,78 @@ def test_bulk_refresh_rebuilds_every_published_vector():
     assert found("lynx") == []
     assert refresh_search_vectors() == 1
     assert found("lynx") == [review]
+
+
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_the_newest_verdicts_come_first_then_older_matches_ranked(ranking, monkeypatch):
+    """Beyond RECENT verdicts, the newest ones are ranked first, then the older ones; pages
+    cut from the results line up whichever tier they fall in."""
+    monkeypatch.setattr(search, "RECENT", 3)
+    now = timezone.now()
+
+    def verdict(days_ago, where):
+        fields = {"published_at": now - timedelta(days=days_ago)}
+        if where == "claim":
+            fields["claim"] = ClaimFactory(text=f"Les loyers montent de {days_ago} %.")
+        else:
+            fields["explanation"] = f"Les loyers, cités {days_ago} fois."
+        return published_verdict(**fields)
+
+    published_verdict(claim=ClaimFactory(text="Autre chose."), published_at=now)
+    day1, day2, day3 = verdict(1, "explanation"), verdict(2, "claim"), verdict(3, "explanation")
+    day4, day5, day6 = verdict(4, "explanation"), verdict(5, "claim"), verdict(6, "claim")
+    # The 3 newest verdicts (today's matches nothing), then the older ones; claims first, then
+    # the newest among equals.
+    expected = [day2, day1, day5, day6, day3, day4]
+    assert found("loyers", ranking) == expected
+    results = ranking(listed_reviews(), "loyer")
+    assert results[0:2] + results[2:4] + results[4:6] + results[6:8] == expected
+    assert results[0:1] + results[1:5] + results[5:21] == expected
+    assert results.count() == 6
+
+
+def test_a_small_list_is_ranked_as_one():
+    old_claim = published_verdict(
+        claim=ClaimFactory(text="Le fret ferroviaire recule."),
+        published_at=timezone.now() - timedelta(days=900),
+    )
+    new_explanation = published_verdict(explanation="Le fret est cité en passant.")
+    assert search_reviews(listed_reviews(), "fret")[:21] == [old_claim, new_explanation]
+
+
+def test_the_rum_index_is_there_and_the_search_plan_uses_it():
+    assert has_rum_index()
+    assert search_0009.RUM_INDEX in index_names()
+    assert search_0009.GIN_INDEX not in index_names()  # RUM answers @@ too
+    published_verdict()
+    with connection.cursor() as cursor:
+        # On a handful of rows any plan will do; ask for the one that scales: no full scan and
+        # no sort of every match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    plan = search_reviews(listed_reviews(), "chômage").queryset(0, 21).explain()
+    assert f"Index Scan using {search_0009.RUM_INDEX}" in plan
+    assert "Order By: (search_vector <=> " in plan  # older matches come from the index in order
+    assert "One-Time Filter" in plan  # and only when the newest verdicts fall short
+
+
+def test_the_gin_path_when_rum_is_missing(monkeypatch):
+    """Migration 0009 keeps the GIN index without the extension, and back again."""
+    monkeypatch.setattr(search_0009, "rum_available", lambda connection: False)
+    with connection.schema_editor(atomic=False) as editor:
+        search_0009.use_gin(None, editor)
+        assert (
+            index_names() >= {search_0009.GIN_INDEX} and search_0009.RUM_INDEX not in index_names()
+        )
+        search_0009.use_rum(None, editor)  # rum "unavailable": nothing changes
+        assert search_0009.RUM_INDEX not in index_names()
+    review = published_verdict(claim=ClaimFactory(text="Les péages augmentent."))
+    assert found("peage", ranked_by_ts_rank) == [review]
+    assert ranked_by_ts_rank(listed_reviews(), "PÉAGES")[:21] == [review]
+    assert "ts_rank" in ranked_by_ts_rank(listed_reviews(), "péage").queryset(0, 21).explain()
+    monkeypatch.undo()
+    with connection.cursor() as cursor:  # deferred foreign key checks would block the index
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor(atomic=False) as editor:
+        search_0009.use_rum(None, editor)
+    assert search_0009.RUM_INDEX in index_names() and search_0009.GIN_INDEX not in index_names()
