@@ -30,7 +30,7 @@ def test_the_stack_has_its_services(compose):
         "extraction-worker",
         "beat",
     }
-    assert compose["services"]["db"]["image"] == "postgres:16"
+    assert compose["services"]["db"]["build"] == "docker/db"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
 
@@ -92,6 +92,12 @@ def test_dockerfile_installs_the_project_and_runs_gunicorn():
     assert "pip install ." in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER factcheck" in dockerfile
+
+
+def test_the_database_image_is_postgres_16_with_rum():
+    dockerfile = (PROJECT_DIR / "docker/db/Dockerfile").read_text()
+    assert "\nFROM postgres:16\n" in dockerfile
+    assert 'apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}-rum"' in dockerfile
 
 
 def test_python_healthchecks_are_valid_python(compose):
