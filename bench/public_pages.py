@@ -3,7 +3,8 @@ and the search query's latency at two sizes.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/public_pages.py [--reviews 100000] [--large 1000000] \\
-        [--duration 10] [--rounds 2] [--threads 2] [--connections 8] [--workers 2] [--keep]
+        [--duration 10] [--rounds 2] [--threads 2] [--connections 8] [--workers 2] [--keep] \\
+        [--modes uncached,cached]
 
 It makes a fresh ``<name>_bench_pages`` database beside the one DATABASE_URL names, migrates
 it, runs ``generate_fake_data --reviews N --seed 1``, collects the static files into a
@@ -13,13 +14,16 @@ the product's URLs plus ``bench/constant/<size>`` (that many bytes of HTML) and
 ``bench/not-modified`` (a bare 304), which cost only the server, the middleware and the URL
 resolver. For each page, wrk (``/usr/bin/wrk``) loads the page, then the constant response of
 the same size, alternating ``--rounds`` times after a warm-up; the ratio of the two request
-rates is the figure to watch (goals: ≥ 50 % for a full page, ≥ 80 % for a 304).
+rates is the figure to watch (goals: ≥ 50 % for a full page, ≥ 80 % for a 304). It does so
+twice, each time with a fresh gunicorn: ``uncached`` (``PUBLIC_PAGE_CACHE_SECONDS=0``: every
+page is rendered) and ``cached`` (the page cache on: every request after a URL's first is
+served from it).
 
 Then it times the search query itself in this process, as the list page runs it (one page of
 21 rows, best matches first), over a set of query words, at N published verdicts and, after
 adding ``--large − N`` more (seed 2), at ``--large`` (0 skips that step). The database is
-dropped at the end (``--keep`` leaves it for EXPLAIN: drop it yourself), and the one cache key
-the pages made is deleted (under a prefix of its own, so nothing else in that Redis database is
+dropped at the end (``--keep`` leaves it for EXPLAIN: drop it yourself), and so are the cache
+keys the pages made (under a prefix of their own, so nothing else in that Redis database is
 touched). A table of CPU time per request (in process, without the HTTP server) complements
 wrk's figures, which a busy machine blurs.
 """
@@ -148,6 +152,36 @@ def wrk(port, paths, headers, args, duration):
     return result
 
 
+def start_server(port, env, args):
+    """gunicorn as in production, answering once its workers are up."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi",
+            f"--bind={HOST}:{port}",
+            f"--workers={args.workers}",
+            "--worker-class=sync",
+            "--log-level=warning",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if fetch(port, "/bench/constant/1")[0] == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            os.killpg(server.pid, signal.SIGKILL)
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.2)
+
+
 def measure(port, paths, headers, args):
     """Alternate page and constant runs; request rates over all rounds, mean percentiles."""
     page_paths, constant_paths = paths
@@ -271,6 +305,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=20, help="timings per search query")
     parser.add_argument("--keep", action="store_true", help="leave the database in place")
+    parser.add_argument(
+        "--modes",
+        default="uncached,cached",
+        help="uncached: PUBLIC_PAGE_CACHE_SECONDS=0, every page rendered; cached: the page "
+        "cache on (PUBLIC_PAGE_CACHE_SECONDS from the environment, else 300), every request "
+        "after a URL's first served from it",
+    )
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
@@ -285,6 +326,7 @@ def main():
         sys.exit("test_* databases belong to test runs: point DATABASE_URL at another name")
     bench_url = f"{server_url}/{bench_name}"
     static_root = tempfile.mkdtemp(prefix="bench-static-")
+    env_page_cache = os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or "300"
     env = {
         **os.environ,
         "DATABASE_URL": bench_url,
@@ -322,6 +364,7 @@ def main():
         import django
 
         django.setup()
+        from django.conf import settings
         from django.utils import translation
 
         from claims.models import Review
@@ -335,77 +378,64 @@ def main():
                 for review in Review.objects.select_related("claim").filter(pk__in=chosen)
             ]
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "factcheck.wsgi",
-                f"--bind={HOST}:{port}",
-                f"--workers={args.workers}",
-                "--worker-class=sync",
-                "--log-level=warning",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if fetch(port, "/bench/constant/1")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.2)
-
-        _status, headers, _body = fetch(port, "/fr/")
-        etag = headers["ETag"]
         search_paths = [f"/fr/?q={quote(q)}" for q in HTTP_QUERIES]
-        targets = [
-            ("list `/fr/`", ["/fr/"], {}, 200),
-            (f"verdict page ({VERDICTS} cycled)", verdict_paths, {}, 200),
-            (f"search `/fr/?q=` ({len(HTTP_QUERIES)} queries cycled)", search_paths, {}, 200),
-            ("Atom feed `/fr/feed/`", ["/fr/feed/"], {}, 200),
-            ("verdict page, 304 (`If-None-Match`)", verdict_paths, {"If-None-Match": etag}, 304),
-        ]
-        rows = []
-        for label, paths, request_headers, expected in targets:
-            sizes = []
-            for path in paths:
-                status, _headers, body = fetch(port, path, request_headers)
-                if status != expected:
-                    raise SystemExit(f"{path} answered {status}, not {expected}")
-                sizes.append(len(body))
-            if expected == 304:
-                constant_paths = ["/bench/not-modified"]
-            else:
-                constant_paths = [f"/bench/constant/{size}" for size in sizes]
-            for path, size in zip(constant_paths, sizes, strict=False):
-                status, _headers, body = fetch(port, path)
-                assert status == expected and len(body) == size, (path, status, len(body))
-            print(f"measuring {label} …", flush=True)
-            result = measure(port, (paths, constant_paths), request_headers, args)
-            rows.append((label, round(statistics.mean(sizes)), result, constant_paths))
-            print(
-                f"  page {result['page']['rounds_rps']}"
-                f" rps, constant {result['constant']['rounds_rps']} rps, ratio per round "
-                + ", ".join(f"{r:.0%}" for r in result["rounds_ratio"]),
-                flush=True,
-            )
-        server.terminate()  # the arbiter stops its workers
-        server.wait(30)
-        server = None
-        cpu = {}
-        for label, paths, request_headers, _expected in targets:
-            constant_paths = next(row[3] for row in rows if row[0] == label)
-            cpu[label] = (
-                cpu_per_request(paths, request_headers),
-                cpu_per_request(constant_paths, request_headers),
-            )
+        by_mode = {}
+        for mode in args.modes.split(","):
+            # Each mode has its own gunicorn, so that its workers start with empty memories.
+            page_cache = "0" if mode == "uncached" else env_page_cache
+            mode_env = {**env, "PUBLIC_PAGE_CACHE_SECONDS": page_cache}
+            port = free_port()
+            server = start_server(port, mode_env, args)
+            _status, headers, _body = fetch(port, "/fr/")
+            etag = headers["ETag"]
+            targets = [
+                ("list `/fr/`", ["/fr/"], {}, 200),
+                (f"verdict page ({VERDICTS} cycled)", verdict_paths, {}, 200),
+                (f"search `/fr/?q=` ({len(HTTP_QUERIES)} queries cycled)", search_paths, {}, 200),
+                ("Atom feed `/fr/feed/`", ["/fr/feed/"], {}, 200),
+                (
+                    "verdict page, 304 (`If-None-Match`)",
+                    verdict_paths,
+                    {"If-None-Match": etag},
+                    304,
+                ),
+            ]
+            rows = []
+            for label, paths, request_headers, expected in targets:
+                sizes = []
+                for path in paths:
+                    status, _headers, body = fetch(port, path, request_headers)
+                    if status != expected:
+                        raise SystemExit(f"{path} answered {status}, not {expected}")
+                    sizes.append(len(body))
+                if expected == 304:
+                    constant_paths = ["/bench/not-modified"]
+                else:
+                    constant_paths = [f"/bench/constant/{size}" for size in sizes]
+                for path, size in zip(constant_paths, sizes, strict=False):
+                    status, _headers, body = fetch(port, path)
+                    assert status == expected and len(body) == size, (path, status, len(body))
+                print(f"measuring {label}, {mode} …", flush=True)
+                result = measure(port, (paths, constant_paths), request_headers, args)
+                rows.append((label, round(statistics.mean(sizes)), result, constant_paths))
+                print(
+                    f"  page {result['page']['rounds_rps']}"
+                    f" rps, constant {result['constant']['rounds_rps']} rps, ratio per round "
+                    + ", ".join(f"{r:.0%}" for r in result["rounds_ratio"]),
+                    flush=True,
+                )
+            server.terminate()  # the arbiter stops its workers
+            server.wait(30)
+            server = None
+            cpu = {}
+            settings.PUBLIC_PAGE_CACHE_SECONDS = int(page_cache)
+            for label, paths, request_headers, _expected in targets:
+                constant_paths = next(row[3] for row in rows if row[0] == label)
+                cpu[label] = (
+                    cpu_per_request(paths, request_headers),
+                    cpu_per_request(constant_paths, request_headers),
+                )
+            by_mode[mode] = (rows, cpu)
 
         search_results[args.reviews] = time_searches(args.repeat)
         if args.large > args.reviews:
@@ -423,14 +453,16 @@ def main():
             os.killpg(server.pid, signal.SIGTERM)
             server.wait()
         try:
-            from django.core.cache import cache
+            import redis
 
-            from claims.publishing.freshness import KEY
-
-            cache.delete(KEY)
-            django.db.connections.close_all()
-        except Exception as error:  # Django may not have started
-            print(f"(cache key not deleted: {error})")
+            # The version stamp and the kept pages: every key under this run's own prefix.
+            client = redis.Redis.from_url(redis_url)
+            for key in client.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*"):
+                client.delete(key)
+        except Exception as error:
+            print(f"(cache keys not deleted: {error})")
+        if "django.db" in sys.modules:  # Django started: let the database go before dropping it
+            sys.modules["django.db"].connections.close_all()
         if args.keep:
             print(f"kept the database {bench_name}: drop it when done")
         else:
@@ -446,31 +478,40 @@ def main():
         f"after 3 s warm-ups; PostgreSQL {pg_version}, shared_buffers {shared_buffers}; "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
     )
-    print()
-    print(
-        "| page | bytes | page req/s | p50 / p99 | constant req/s | p50 / p99 "
-        "| page ÷ constant | goal |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for label, size, result, _paths in rows:
-        page, constant = result["page"], result["constant"]
-        goal = "≥ 80 %" if "304" in label else "≥ 50 %"
+    for mode, (rows, cpu) in by_mode.items():
+        print()
         print(
-            f"| {label} | {size:,} | {page['rps']:.0f} | {page['p50_ms']:.1f} / "
-            f"{page['p99_ms']:.1f} ms | {constant['rps']:.0f} | {constant['p50_ms']:.1f} / "
-            f"{constant['p99_ms']:.1f} ms | {result['ratio']:.0%} | {goal} |"
+            f"{mode} (PUBLIC_PAGE_CACHE_SECONDS={'0' if mode == 'uncached' else env_page_cache}):"
         )
-    print()
-    print("CPU per request, in process (Django test client, no HTTP server), Django + PostgreSQL:")
-    print()
-    print("| page | page CPU ms (Django + PostgreSQL) | constant CPU ms | constant ÷ page |")
-    print("|---|---|---|---|")
-    for label, ((page_django, page_pg), (const_django, const_pg)) in cpu.items():
-        page_ms, const_ms = page_django + page_pg, const_django + const_pg
+        print()
         print(
-            f"| {label} | {page_ms:.2f} ({page_django:.2f} + {page_pg:.2f}) | "
-            f"{const_ms:.2f} ({const_django:.2f} + {const_pg:.2f}) | {const_ms / page_ms:.0%} |"
+            "| page | bytes | page req/s | p50 / p99 | constant req/s | p50 / p99 "
+            "| page ÷ constant | goal |"
         )
+        print("|---|---|---|---|---|---|---|---|")
+        for label, size, result, _paths in rows:
+            page, constant = result["page"], result["constant"]
+            goal = "≥ 80 %" if "304" in label else "≥ 50 %"
+            print(
+                f"| {label} | {size:,} | {page['rps']:.0f} | {page['p50_ms']:.1f} / "
+                f"{page['p99_ms']:.1f} ms | {constant['rps']:.0f} | {constant['p50_ms']:.1f} / "
+                f"{constant['p99_ms']:.1f} ms | {result['ratio']:.0%} | {goal} |"
+            )
+        print()
+        print(
+            f"CPU per request, {mode}, in process (Django test client, no HTTP server), "
+            "Django + PostgreSQL:"
+        )
+        print()
+        print("| page | page CPU ms (Django + PostgreSQL) | constant CPU ms | constant ÷ page |")
+        print("|---|---|---|---|")
+        for label, ((page_django, page_pg), (const_django, const_pg)) in cpu.items():
+            page_ms, const_ms = page_django + page_pg, const_django + const_pg
+            print(
+                f"| {label} | {page_ms:.2f} ({page_django:.2f} + {page_pg:.2f}) | "
+                f"{const_ms:.2f} ({const_django:.2f} + {const_pg:.2f}) | "
+                f"{const_ms / page_ms:.0%} |"
+            )
     print()
     print(f"Search, one page of 21 rows, {args.repeat} timings per query (goal: p95 ≤ 50 ms)")
     print()
