@@ -88,6 +88,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept public pages are served here: after the middleware that sets security headers,
+    # before the work (sessions, locale, CSRF, users) a page kept for every reader does not
+    # need. It keeps the headers the middleware below adds (claims/views/page_cache.py).
+    "claims.views.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -283,8 +287,16 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
 PUBLIC_PAGES_CDN_MAX_AGE = env_int("PUBLIC_PAGES_CDN_MAX_AGE", 60)
 PUBLIC_PAGE_SIZE = 20
 # Rendered public pages are kept this long in the cache, keyed by the pages' version stamp,
-# so any change readers could see is served at once. 0 turns the page cache off.
+# so any change readers could see is served within PUBLIC_VERSION_MEMO_SECONDS. 0 turns the
+# page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+# Each web process also keeps up to this many bytes of those pages in its own memory, so a
+# repeat request needs no round trip to Redis. 0 turns this layer off.
+PUBLIC_PAGE_LOCAL_CACHE_BYTES = env_int("PUBLIC_PAGE_LOCAL_CACHE_BYTES", 16 * 1024 * 1024)
+# Seconds a web process reuses the version stamp it last read before asking Redis again: a
+# change made through another process reaches pages and 304s within this bound. 0: every
+# request asks.
+PUBLIC_VERSION_MEMO_SECONDS = float(env("PUBLIC_VERSION_MEMO_SECONDS", "1"))
 # Reader submissions per client address; django-ratelimit counts in the shared cache.
 SUBMISSIONS_RATE = env("SUBMISSIONS_RATE", "5/h")
 # Behind a proxy, the header that carries the client address, e.g. HTTP_X_REAL_IP.

@@ -3,12 +3,19 @@
 Any change a reader could see (a verdict published, corrected or unpublished, a claim,
 speaker, rating or source edited) moves the stamp once the transaction commits; ETags and
 Last-Modified derive from it. Losing the stamp (a cache flush) only costs one full response.
+
+Public pages may reuse the stamp a process last read for ``PUBLIC_VERSION_MEMO_SECONDS``
+(``public_version(memo=True)``): a Redis round trip per request was most of what a 304 or a
+cached page cost. A change made in this process is seen at once (``touch_public_pages`` updates
+the memo); one made in another process is seen within that bound.
 """
 
 import hashlib
 import logging
+import time
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +23,23 @@ from django.utils import timezone
 KEY = "public-pages:version"
 logger = logging.getLogger(__name__)
 
+# The clock of the memo; tests move it instead of sleeping.
+monotonic = time.monotonic
+# (stamp, last_modified, read at) of the last stamp this process read or wrote; a tuple is
+# replaced whole, so threads never see half of one.
+_memo = None
 
-def public_version():
-    """The current ``(etag, last_modified)``, or ``(None, None)`` when the cache is down."""
+
+def public_version(memo=False):
+    """The current ``(stamp, last_modified)``, or ``(None, None)`` when the cache is down.
+
+    With ``memo``, a stamp read less than ``PUBLIC_VERSION_MEMO_SECONDS`` ago is reused.
+    """
+    global _memo
+    if memo:
+        kept = _memo
+        if kept is not None and monotonic() - kept[2] < settings.PUBLIC_VERSION_MEMO_SECONDS:
+            return kept[0], kept[1]
     try:
         stamp = cache.get(KEY)
         if stamp is None:
@@ -29,7 +50,15 @@ def public_version():
         return None, None
     if stamp is None:
         return None, None
-    return stamp, datetime.fromisoformat(stamp)
+    last_modified = datetime.fromisoformat(stamp)
+    _memo = (stamp, last_modified, monotonic())
+    return stamp, last_modified
+
+
+def forget_public_version():
+    """Drop this process's memo: the next ``public_version`` asks the cache."""
+    global _memo
+    _memo = None
 
 
 def public_etag(stamp, prefix=""):
@@ -41,9 +70,15 @@ def touch_public_pages():
     """Move the version stamp after the current transaction commits."""
 
     def touch():
+        global _memo
+        stamp = timezone.now().isoformat()
+        _memo = None
         try:
-            cache.set(KEY, timezone.now().isoformat(), None)
+            cache.set(KEY, stamp, None)
         except Exception:
             logger.warning("could not move the public pages version", exc_info=True)
+            return
+        # This process serves its own change at once, not after the memo runs out.
+        _memo = (stamp, datetime.fromisoformat(stamp), monotonic())
 
     transaction.on_commit(touch)

@@ -1,30 +1,26 @@
 """What every public page shares: conditional GET, CDN and server caching, canonical URLs,
 paging."""
 
-import hashlib
-import logging
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from ..publishing.claimreview import public_origin
 from ..publishing.freshness import public_etag, public_version
 
-logger = logging.getLogger(__name__)
-
 
 def public_page(view):
-    """Answer conditional GETs from the public pages' version stamp, before any query; serve
-    pages rendered since the stamp last moved from the cache; let browsers and CDNs cache the
-    page (browsers revalidate every time)."""
+    """Answer conditional GETs from the public pages' version stamp, before any query; let
+    browsers and CDNs cache the page (browsers revalidate every time); mark the 200s it renders
+    for ``PublicPageCacheMiddleware`` (views/page_cache.py) to keep under the stamp."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        stamp, last_modified = public_version()
+        # The middleware may have read the stamp already (and served the page, if kept).
+        stamp, last_modified = getattr(request, "public_version", None) or public_version(memo=True)
         if stamp is None:  # no cache: render, without validators
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
@@ -36,52 +32,21 @@ def public_page(view):
             request, etag=etag, last_modified=timestamp, response=None
         )
         if not_modified is not None:
+            if not_modified.status_code == 304:
+                # The validators a 200 would carry (RFC 9110, 15.4.5), as a kept page's 304 has.
+                not_modified.headers["ETag"] = etag
+                not_modified.headers["Last-Modified"] = http_date(timestamp)
             _cache_headers(not_modified)
             return not_modified
-        # The stamp is in the key: any change readers could see makes every old page unreachable.
-        key = (
-            "public-page:"
-            + hashlib.sha256(
-                f"{stamp}|{request.get_host()}|{request.get_full_path()}".encode()
-            ).hexdigest()
-        )
-        response = _cached_page(key) or view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            if not getattr(response, "from_page_cache", False):
-                _store_page(key, response)
             response.headers.setdefault("ETag", etag)
             response.headers.setdefault("Last-Modified", http_date(timestamp))
             _cache_headers(response)
+            response.public_page_stamp = stamp
         return response
 
     return wrapped
-
-
-def _cached_page(key):
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
-        return None
-    try:
-        cached = cache.get(key)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
-        return None
-    if cached is None:
-        return None
-    content, content_type = cached
-    response = HttpResponse(content, content_type=content_type)
-    response.from_page_cache = True
-    return response
-
-
-def _store_page(key, response):
-    if not settings.PUBLIC_PAGE_CACHE_SECONDS or response.streaming:
-        return
-    try:
-        cache.set(
-            key, (response.content, response["Content-Type"]), settings.PUBLIC_PAGE_CACHE_SECONDS
-        )
-    except Exception:
-        logger.warning("could not keep a rendered page", exc_info=True)
 
 
 def _cache_headers(response):

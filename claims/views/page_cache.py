@@ -1,0 +1,200 @@
+"""The public page cache: rendered pages kept under the public version stamp, served before
+most of the middleware.
+
+``public_page`` (views/common.py) marks the 200s it renders; ``PublicPageCacheMiddleware``
+keeps them, with the headers the inner middleware added, in two layers: this process's memory
+(``PUBLIC_PAGE_LOCAL_CACHE_BYTES``) and the shared cache (Redis), each for at most
+``PUBLIC_PAGE_CACHE_SECONDS``. Both are keyed by the version stamp, so the first change a
+reader could see makes every kept page unreachable.
+
+The middleware sits after the security, CORS and CSP middleware, so cached responses get their
+headers the same way rendered ones do, and before sessions, locale, CSRF, authentication and
+messages, which a page kept for every reader does not need: a hit costs no URL resolution,
+no view, and usually no round trip to Redis. Only anonymous-safe pages are kept: never a
+response that sets a cookie, varies on a request header, touched the session or used a CSRF
+token.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language_from_path
+
+from ..publishing.freshness import public_etag, public_version
+
+logger = logging.getLogger(__name__)
+
+# Headers of a 200 that do not describe a 304 (RFC 9110 section 15.4.5): the body's own.
+_BODY_HEADERS = {"content-type", "content-length"}
+
+
+def page_key(request, stamp):
+    """The cache key of this request's page at ``stamp``: the host and the full path with its
+    query (the path carries the language: /fr/, /en/)."""
+    text = f"{stamp}|{request.get_host()}|{request.get_full_path()}"
+    return "public-page:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+class LocalPages:
+    """Pages kept in this process's memory, least recently used first out, for one stamp at
+    a time: seeing a new stamp empties it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pages = OrderedDict()
+        self._stamp = None
+        self.nbytes = 0
+
+    def get(self, stamp, key):
+        with self._lock:
+            if stamp != self._stamp:
+                self._reset(stamp)
+                return None
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            expires, entry, _size = kept
+            if time.monotonic() >= expires:
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return entry
+
+    def put(self, stamp, key, entry, seconds):
+        limit = settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES
+        size = len(entry[0]) + sum(len(name) + len(value) for name, value in entry[1])
+        if size > limit:  # also when the layer is off (limit 0)
+            return
+        with self._lock:
+            if stamp != self._stamp:
+                self._reset(stamp)
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (time.monotonic() + seconds, entry, size)
+            self.nbytes += size
+            while self.nbytes > limit:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self):
+        with self._lock:
+            self._reset(None)
+
+    def _reset(self, stamp):
+        self._pages.clear()
+        self.nbytes = 0
+        self._stamp = stamp
+
+    def _drop(self, key):
+        self.nbytes -= self._pages.pop(key)[2]
+
+
+local_pages = LocalPages()
+
+
+def cached_entry(request, stamp):
+    """``(content, headers)`` of the page kept for this request at ``stamp``, or None."""
+    key = page_key(request, stamp)
+    entry = local_pages.get(stamp, key)
+    if entry is not None:
+        return entry
+    try:
+        entry = cache.get(key)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None
+    if entry is not None:
+        local_pages.put(stamp, key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return entry
+
+
+def store_entry(request, stamp, response):
+    entry = (response.content, list(response.items()))
+    key = page_key(request, stamp)
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    local_pages.put(stamp, key, entry, seconds)
+    try:
+        cache.set(key, entry, seconds)
+    except Exception:
+        logger.warning("could not keep a rendered page", exc_info=True)
+
+
+def cacheable(request, response):
+    """Whether this response, marked by ``public_page``, may be served to every reader."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The key holds host, path and query only: a response that depends on any other
+        # request header (Cookie, Accept-Language, …) is not shared.
+        and not response.has_header("Vary")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "session", None), "accessed", False)
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve kept public pages (200 or 304) before the rest of the stack; keep the pages that
+    ``public_page`` rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.early_response(request)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        stamp = getattr(response, "public_page_stamp", None)
+        if (
+            stamp is not None
+            and settings.PUBLIC_PAGE_CACHE_SECONDS
+            and cacheable(request, response)
+        ):
+            store_entry(request, stamp, response)
+        return response
+
+    def early_response(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not settings.PUBLIC_PAGE_CACHE_SECONDS
+            # Public pages all live under a language prefix (/fr/, /en/): the admin, the API
+            # and static files never wait for a cache lookup.
+            or not get_language_from_path(request.path_info)
+            # CommonMiddleware turns these away; a cached page must not get past it.
+            or settings.DISALLOWED_USER_AGENTS
+        ):
+            return None
+        stamp, last_modified = public_version(memo=True)
+        if stamp is None:
+            return None
+        # public_page uses the same stamp: one lookup per request, one stamp per response.
+        request.public_version = (stamp, last_modified)
+        entry = cached_entry(request, stamp)
+        if entry is None:
+            return None
+        content, headers = entry
+        not_modified = get_conditional_response(
+            request,
+            etag=public_etag(stamp),
+            last_modified=int(last_modified.timestamp()),
+            response=None,
+        )
+        if not_modified is not None:
+            if not_modified.status_code != 304:
+                return None  # a failed If-Match: public_page answers it as it always has
+            response = HttpResponseNotModified()
+            for name, value in headers:
+                if name.lower() not in _BODY_HEADERS:
+                    response.headers[name] = value
+            return response
+        response = HttpResponse(content)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
