@@ -203,11 +203,12 @@ class RankedSearch:
         return self._ordered(self.reviews.filter(pk__in=_raw(sql, params)))[start:stop]
 
     def __getitem__(self, key):
+        """A slice is a queryset, like a queryset's, for lists, pages and EXPLAIN."""
         if isinstance(key, int):
             return self.queryset(key, key + 1)[0]
         if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
             raise ValueError("search results take slices from the start, without a step")
-        return list(self.queryset(key.start or 0, key.stop))
+        return self.queryset(key.start or 0, key.stop)
 
     def __iter__(self):
         return iter(self.queryset())
