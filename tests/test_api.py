@@ -10,7 +10,9 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 from drf_spectacular.validation import validate_schema
 
-from claims.models import Review, Speaker
+from claims.api import serializers as s
+from claims.api.feed import feed_reviews
+from claims.models import Correction, Review, Speaker
 
 from .factories import (
     AppearanceFactory,
@@ -106,6 +108,40 @@ class TestReviews:
             {"date": timezone.localtime(correction.created_at).date().isoformat(),
              "note": correction.note},
         ]  # fmt: skip
+
+    def test_items_are_exactly_what_the_review_serializer_gives(self, client, settings):
+        """The feed and the detail build their items without DRF, for speed (claims/api/items.py);
+        ReviewSerializer, which the OpenAPI schema describes, stays the specification."""
+        settings.PUBLIC_BASE_URL = "https://verif.example.org"
+        full = published_verdict(sources=2, appearances=2, corrections=2)
+        checked = full.claim.sources.first()
+        checked.status, checked.last_checked_at = "ok", datetime(2024, 5, 6, 7, 8, 9, 123, UTC)
+        checked.save()
+        Correction.objects.filter(review=full).update(  # a date that differs in Paris and UTC
+            created_at=datetime(2024, 5, 6, 23, 30, tzinfo=UTC)
+        )
+        bare = published_verdict(
+            sources=0,
+            appearances=0,
+            claim=ClaimFactory(
+                speaker=None, language="en", text="Wages rose by 3%.", quotation="«Q»"
+            ),
+            rating=default_rating("manque-de-contexte"),  # no value
+        )
+        pasted = published_verdict(appearances=0)  # an article with neither address nor date
+        AppearanceFactory(claim=pasted.claim, article=ArticleFactory(url="", published_at=None))
+        ids = [full.pk, bare.pk, pasted.pk]
+        expected = s.ReviewSerializer(
+            feed_reviews().filter(pk__in=ids).order_by("pk"),
+            many=True,
+            context={"base_url": "https://verif.example.org"},
+        ).data
+        expected = json.loads(json.dumps(expected))
+        served = client.get("/api/v1/reviews/?page_size=10").json()["results"]
+        assert sorted(served, key=lambda item: item["id"]) == expected
+        for item in expected:  # same keys in the same order, too
+            detail = client.get(f"/api/v1/reviews/{item['id']}/").json()
+            assert json.dumps(detail) == json.dumps(item)
 
     def test_the_detail_is_the_list_item(self, client):
         review = published_verdict(sources=2, appearances=2, corrections=2)

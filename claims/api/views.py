@@ -30,8 +30,9 @@ from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
-from .feed import LIVE, claim_review_reviews, feed_reviews
+from .feed import LIVE, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
+from .items import item_reviews, review_items
 from .keys import ApiKeyAuthentication
 from .pagination import IdPagination, SyncPagination
 from .throttling import ApiRateThrottle
@@ -140,12 +141,10 @@ class ReviewList(PublicAPIView):
             before=window.get("updated_before"),
         )
         live_ids = [pk for pk, _, kind in page.entries if kind == LIVE]
-        reviews = {r.pk: r for r in feed_reviews().filter(pk__in=live_ids)}
-        items = s.ReviewSerializer(
-            [reviews[pk] for pk in live_ids if pk in reviews],
-            many=True,
-            context=self.get_serializer_context(),
-        ).data
+        reviews = {r.pk: r for r in item_reviews().filter(pk__in=live_ids)}
+        items = review_items(
+            [reviews[pk] for pk in live_ids if pk in reviews], public_origin(request)
+        )
         live = iter(items)
         results = []
         for pk, updated_at, kind in page.entries:
@@ -163,11 +162,11 @@ class ReviewDetail(PublicAPIView):
     serializer_class = s.ReviewSerializer
 
     def get_queryset(self):
-        return feed_reviews()
+        return item_reviews()
 
     def get(self, request, pk):
         review = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(self.get_serializer(review).data)
+        return Response(review_items([review], public_origin(request))[0])
 
 
 _language = OpenApiParameter(
