@@ -1,6 +1,7 @@
 """The partner API's endpoints: thin views over published content (docs/api.md)."""
 
 import json
+from itertools import islice
 
 from django import forms
 from django.conf import settings
@@ -30,19 +31,23 @@ from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
-from .feed import LIVE, claim_review_reviews
+from .feed import LIVE, appearances_by_claim, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
-from .items import item_reviews, review_items
+from .items import VerdictURLs, item_reviews, review_items
 from .keys import ApiKeyAuthentication
 from .pagination import IdPagination, SyncPagination
 from .throttling import ApiRateThrottle
 
 
-def build_claim_review(review, base, language, bounds):
-    """What the verdict page embeds, for a review with its appearances prefetched."""
-    url = s.public_url({"base_url": base}, review, language)
-    appearances = list(review.claim.appearances.all())
-    return claim_review(review, url, language, appearances, bounds.get(review.rating.scale_id))
+def build_claim_review(review, urls, language, bounds, appearances):
+    """What the verdict page embeds; ``appearances`` from ``appearances_by_claim``."""
+    return claim_review(
+        review,
+        urls(review, language),
+        language,
+        appearances.get(review.claim_id, []),
+        bounds.get(review.rating.scale_id),
+    )
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -204,8 +209,9 @@ class ClaimReviewDetail(PublicAPIView):
             raise ValidationError({"language": error.messages}) from None
         review = get_object_or_404(self.get_queryset(), pk=pk)
         language = language or review.claim.language
-        data = build_claim_review(review, public_origin(request), language, scale_bounds())
-        return Response(data)
+        urls = VerdictURLs(public_origin(request))
+        appearances = appearances_by_claim([review.claim_id])
+        return Response(build_claim_review(review, urls, language, scale_bounds(), appearances))
 
 
 @extend_schema(
@@ -230,16 +236,25 @@ class DataFeed(PublicAPIView):
 
 
 def datafeed_chunks(base):
-    """The DataFeed as JSON text, one review at a time: memory stays flat however many."""
+    """The DataFeed as JSON text, one review at a time: memory stays flat however many.
+
+    Reviews are read through one server-side cursor, ``API_EXPORT_CHUNK_SIZE`` at a time, and
+    each chunk's appearances in one query.
+    """
     bounds = scale_bounds()
-    reviews = claim_review_reviews().order_by("id")
+    urls = VerdictURLs(base)
+    size = settings.API_EXPORT_CHUNK_SIZE
+    reviews = claim_review_reviews().order_by("id").iterator(chunk_size=size)
     yield '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
     separator = "\n"
-    for review in reviews.iterator(chunk_size=settings.API_EXPORT_CHUNK_SIZE):
-        element = build_claim_review(review, base, review.claim.language, bounds)
-        del element["@context"]  # given once, for the whole feed
-        yield separator + json.dumps(element, ensure_ascii=False)
-        separator = ",\n"
+    while chunk := list(islice(reviews, size)):
+        appearances = appearances_by_claim([review.claim_id for review in chunk])
+        for review in chunk:
+            language = review.claim.language
+            element = build_claim_review(review, urls, language, bounds, appearances)
+            del element["@context"]  # given once, for the whole feed
+            yield separator + json.dumps(element, ensure_ascii=False)
+            separator = ",\n"
     yield "\n]}\n"
 
 
