@@ -19,6 +19,7 @@ SAMPLE_METADATA = {
     "language": "fr",
 }
 DEMO_USERNAME = "demo"
+DEMO_FACT_CHECKER = "demo-fact-checker"
 
 
 @transaction.atomic
@@ -34,6 +35,24 @@ def ensure_demo_admin(password=None):
     user.set_password(password)
     user.save()
     return user, password
+
+
+@transaction.atomic
+def ensure_demo_fact_checker(password):
+    """A fact-checker account (not an editor) with the demo password, to try the roles."""
+    from django.contrib.auth.models import Group
+
+    from .workflow.roles import FACT_CHECKER
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=DEMO_FACT_CHECKER, defaults={"email": "fact-checker@example.org"}
+    )
+    user.is_staff = True
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=FACT_CHECKER))
+    return user
 
 
 def import_sample_article(user=None):
@@ -75,10 +94,15 @@ DEMO_VERDICTS = [
 
 
 @transaction.atomic
-def publish_demo_verdicts(article, user):
-    """Publish the demonstration verdicts on the sample article's claims (idempotent)."""
-    from .models import Rating, Review, Source
-    from .publishing.verdicts import publish_review
+def publish_demo_verdicts(article, editor, author=None):
+    """Publish the demonstration verdicts on the sample article's claims (idempotent):
+    ``author`` drafts and submits each one, ``editor`` approves and publishes it."""
+    from .models import Claim, Rating, Source
+    from .publishing.verdicts import approve_and_publish
+    from .workflow.claims import select_claim
+    from .workflow.reviews import start_review, submit_review
+
+    author = author or editor
 
     published = []
     claims = [appearance.claim for appearance in article.appearances.select_related("claim")]
@@ -88,13 +112,15 @@ def publish_demo_verdicts(article, user):
             continue
         url, title = verdict["source"]
         Source.objects.get_or_create(claim=claim, url=url, defaults={"title": title})
-        review = Review.objects.create(
-            claim=claim,
+        if claim.status != Claim.Status.SELECTED:
+            select_claim(claim, author)
+        review = start_review(
+            claim,
+            author,
             rating=Rating.objects.get(scale__is_default=True, slug=verdict["rating"]),
             conclusion=verdict["conclusion"],
             explanation=verdict["explanation"],
-            author=user,
-            state=Review.State.IN_REVIEW,
         )
-        published.append(publish_review(review, user))
+        submit_review(review, author)
+        published.append(approve_and_publish(review, editor))
     return published

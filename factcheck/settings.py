@@ -65,7 +65,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the newsroom's work queues on its index (claims/admin_site.py).
+    "claims.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
+    "axes",
     "claims",
 ]
 
@@ -99,6 +102,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the claims', reviews' and sources' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for an account or address locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -324,6 +337,30 @@ WEBHOOK_RETRY_DELAYS = [
     int(delay) for delay in env("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600").split(",")
 ]
 WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
+
+# Newsroom workflow (claims/workflow/). The four-eyes rule: the author of a review cannot be
+# the editor who approves it. One-person teams can turn it off.
+FOUR_EYES_PUBLISHING = env_bool("FOUR_EYES_PUBLISHING", True)
+
+# Admin login protection (django-axes): this many failures for one account from one address
+# lock that pair out for AXES_COOLOFF_MINUTES; a successful login clears the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours, as django-axes counts
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "claims.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# State changes go through claims.workflow; reverting from the history page would bypass it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Staff sessions end after SESSION_COOKIE_AGE seconds (8 hours: a working day) and when the
+# browser closes; the cookie is never readable by scripts.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 
 # HTTPS and cookies. Off in development, on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -37,6 +37,42 @@ class StaffFactory(UserFactory):
     is_superuser = True
 
 
+def role_group(name):
+    """A newsroom group, which a migration creates; transactional tests flush it."""
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=name).exists():
+        roles = importlib.import_module("claims.migrations.0011_newsroom_roles")
+        roles.create_roles(django_apps, None)
+    return Group.objects.get(name=name)
+
+
+class FactCheckerFactory(UserFactory):
+    """A staff member in the Fact-checker group."""
+
+    username = factory.Sequence(lambda n: f"fact-checker{n}")
+    is_staff = True
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(role_group("Fact-checker"))
+
+
+class EditorFactory(FactCheckerFactory):
+    """A staff member in the Editor group."""
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(role_group("Editor"))
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article

@@ -196,7 +196,7 @@ def inline_post_data(response):
     return data
 
 
-def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
+def test_claim_form_saves_sources_appearances_and_an_internal_note(staff_client):
     article = ArticleFactory(body="Le chômage a baissé de 3 % en 2016. Fin.")
     speaker = SpeakerFactory()
     url = reverse("admin:claims_claim_add")
@@ -207,7 +207,6 @@ def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
             "language": "fr",
             "speaker": speaker.pk,
             "claim_type": "quantity",
-            "status": "in_review",
             "check_worthiness": "0.9",
             "appearances-TOTAL_FORMS": "1",
             "appearances-0-article": article.pk,
@@ -216,10 +215,8 @@ def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
             "sources-TOTAL_FORMS": "1",
             "sources-0-url": "https://www.insee.fr/fr/statistiques/1",
             "sources-0-kind": "official",
-            "reviews-TOTAL_FORMS": "1",
-            "reviews-0-rating": default_rating("vrai").pk,
-            "reviews-0-conclusion": "C'est exact.",
-            "reviews-0-state": "draft",
+            "notes-TOTAL_FORMS": "1",
+            "notes-0-text": "Demander le détail à l'Insee.",
         }
     )
     response = staff_client.post(url, data)
@@ -227,8 +224,9 @@ def test_claim_form_saves_sources_appearances_and_a_review(staff_client):
     claim = Claim.objects.get(text="Le chômage a baissé de 3 % en 2016.")
     assert claim.appearances.get().span_text == "Le chômage a baissé de 3 % en 2016."
     assert claim.sources.get().added_by.username == "editor"
-    review = claim.reviews.get()
-    assert (review.rating.slug, review.author.username) == ("vrai", "editor")
+    assert claim.status == Claim.Status.CANDIDATE  # only triage moves it
+    note = claim.notes.get()
+    assert (note.text, note.author.username) == ("Demander le détail à l'Insee.", "editor")
 
 
 def test_claim_form_refuses_a_span_outside_the_article(staff_client):
@@ -254,19 +252,13 @@ def test_claim_form_refuses_a_span_outside_the_article(staff_client):
 
 
 def test_publishing_an_incomplete_review_is_refused_with_an_explanation(staff_client):
-    review = ReviewFactory(state=Review.State.DRAFT, published_at=None, rating=None)
-    url = reverse("admin:claims_review_change", args=[review.pk])
-    response = staff_client.post(
-        url,
-        {"claim": review.claim.pk, "state": "published", "conclusion": "Faux.", "explanation": ""},
-    )
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None, rating=None)
+    url = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
+    response = staff_client.post(url, follow=True)
     assert response.status_code == 200
-    assert (
-        "Une vérification publiée doit avoir une note, une conclusion et une date de publication."
-        in response.content.decode()
-    )
+    assert "un verdict" in response.content.decode()  # « Publier demande un verdict, … »
     review.refresh_from_db()
-    assert review.state == Review.State.DRAFT
+    assert review.state == Review.State.IN_REVIEW
 
 
 class TestClaimFilters:
@@ -379,12 +371,20 @@ class TestTriage:
         staff_client.post(
             url, {"action": "select_for_checking", "_selected_action": [keep.pk, reviewed.pk]}
         )
-        staff_client.post(url, {"action": "dismiss", "_selected_action": [drop.pk]})
+        staff_client.post(
+            url,
+            {
+                "action": "dismiss",
+                "_selected_action": [drop.pk],
+                "confirm": "1",
+                "reason": "Vague.",
+            },
+        )
         statuses = dict(Claim.objects.values_list("pk", "status"))
         assert statuses == {keep.pk: "selected", drop.pk: "dismissed", reviewed.pk: "in_review"}
 
     def test_a_dismissed_claim_can_be_selected_again(self, staff_client):
-        claim = ClaimFactory(status="dismissed")
+        claim = ClaimFactory(status="dismissed", dismissal_reason="Hors sujet.")
         staff_client.post(
             reverse("admin:claims_claim_changelist"),
             {"action": "select_for_checking", "_selected_action": [claim.pk]},

@@ -4,7 +4,7 @@ readers could see."""
 import pytest
 from django.db import transaction
 
-from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
 
@@ -47,7 +47,7 @@ def test_publishing_correcting_unpublishing_or_a_source_check_invalidates(client
     if change == "publish":
         other = ReviewFactory(state="in_review", published_at=None)
         SourceFactory(claim=other.claim)
-        publish_review(other, editor)
+        approve_and_publish(other, editor)
     elif change == "correct":
         correct_review(review, "Conclusion précisée.", editor, conclusion="Faux, à 2 % près.")
     elif change == "unpublish":

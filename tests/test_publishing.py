@@ -6,19 +6,20 @@ from django.core.exceptions import ValidationError
 from claims.models import Claim, Correction, Review
 from claims.publishing.verdicts import (
     PublishingError,
+    approve_and_publish,
     correct_review,
     publish_review,
     unpublish_review,
 )
 
-from .factories import ReviewFactory, SourceFactory, StaffFactory, default_rating
+from .factories import EditorFactory, ReviewFactory, SourceFactory, default_rating
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor():
-    return StaffFactory()
+    return EditorFactory()
 
 
 def ready_review(**fields):
@@ -28,7 +29,7 @@ def ready_review(**fields):
 
 
 def test_publishing_makes_the_verdict_and_its_claim_public(editor):
-    review = publish_review(ready_review(), editor)
+    review = approve_and_publish(ready_review(), editor)
     assert review.state == Review.State.PUBLISHED and review.editor == editor
     assert review.published_at is not None
     assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.PUBLISHED
@@ -45,24 +46,25 @@ def test_publishing_makes_the_verdict_and_its_claim_public(editor):
 def test_publishing_needs_a_rating_a_conclusion_and_an_explanation(editor, fields, message):
     review = ready_review(**fields)
     with pytest.raises(PublishingError, match=message):
-        publish_review(review, editor)
+        approve_and_publish(review, editor)
     assert Review.objects.get(pk=review.pk).state == Review.State.IN_REVIEW
 
 
 def test_publishing_needs_a_source(editor):
-    review = ReviewFactory(state=Review.State.DRAFT, published_at=None)
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None)
     with pytest.raises(PublishingError, match="au moins une source"):
-        publish_review(review, editor)
+        approve_and_publish(review, editor)
 
 
 def test_a_published_verdict_cannot_be_published_again(editor):
-    review = publish_review(ready_review(), editor)
-    with pytest.raises(PublishingError, match="Seul un brouillon"):
+    review = approve_and_publish(ready_review(), editor)
+    with pytest.raises(PublishingError):
         publish_review(review, editor)
+    assert Review.objects.get(pk=review.pk).version == review.version
 
 
 def test_a_correction_changes_the_verdict_and_logs_a_dated_public_note(editor):
-    review = publish_review(ready_review(), editor)
+    review = approve_and_publish(ready_review(), editor)
     corrected = correct_review(
         review, "Le verdict passe de Faux à Trompeur.", editor, rating=default_rating("trompeur")
     )
@@ -72,7 +74,7 @@ def test_a_correction_changes_the_verdict_and_logs_a_dated_public_note(editor):
 
 
 def test_a_correction_needs_a_note_and_a_published_verdict(editor):
-    review = publish_review(ready_review(), editor)
+    review = approve_and_publish(ready_review(), editor)
     with pytest.raises(PublishingError, match="note publique"):
         correct_review(review, "  ", editor, conclusion="Autre.")
     draft = ReviewFactory(state=Review.State.DRAFT, published_at=None)
@@ -82,14 +84,14 @@ def test_a_correction_needs_a_note_and_a_published_verdict(editor):
 
 
 def test_a_correction_cannot_empty_the_conclusion(editor):
-    review = publish_review(ready_review(), editor)
+    review = approve_and_publish(ready_review(), editor)
     with pytest.raises(ValidationError, match="conclusion"):
         correct_review(review, "Note.", editor, conclusion="")
     assert Review.objects.get(pk=review.pk).conclusion == "Le chiffre est faux."
 
 
 def test_unpublishing_takes_the_verdict_off_and_keeps_it_as_history(editor):
-    review = unpublish_review(publish_review(ready_review(), editor), editor)
+    review = unpublish_review(approve_and_publish(ready_review(), editor), editor)
     assert review.state == Review.State.UNPUBLISHED
     assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.SELECTED
     with pytest.raises(PublishingError):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims.checking.fetching import FetchError, post
 from claims.models import Review, WebhookDelivery, WebhookEndpoint
-from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 from claims.publishing.webhooks import (
     deliver,
     queue_event,
@@ -122,7 +122,7 @@ class TestEvents:
         endpoint = endpoint_for(receiver)
         review = ready_review()
         with django_capture_on_commit_callbacks() as callbacks:
-            review = publish_review(review, StaffFactory())
+            review = approve_and_publish(review, StaffFactory())
         delivery = WebhookDelivery.objects.get()
         # Sent to the workers only once the transaction commits.
         assert len(webhook_callbacks(callbacks)) == 1
@@ -186,7 +186,7 @@ class TestEvents:
     def test_inactive_endpoints_get_nothing(self, receiver, django_capture_on_commit_callbacks):
         endpoint_for(receiver, active=False)
         with django_capture_on_commit_callbacks(execute=True):
-            publish_review(ready_review(), StaffFactory())
+            approve_and_publish(ready_review(), StaffFactory())
         assert not WebhookDelivery.objects.exists() and receiver.requests == []
 
 
@@ -376,7 +376,7 @@ def test_a_worker_retries_a_failed_delivery_until_it_is_delivered(receiver, djan
     worker = start_worker("checks", "webhooks", env, pool="threads", concurrency=2)
     try:
         endpoint = endpoint_for(receiver)
-        publish_review(ready_review(), StaffFactory())
+        approve_and_publish(ready_review(), StaffFactory())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             delivery = WebhookDelivery.objects.get()

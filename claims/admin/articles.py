@@ -1,23 +1,28 @@
 """Articles, claims and speakers: where fact-checkers triage."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..highlighting import highlight_spans
 from ..models import (
     Article,
     Claim,
     ClaimAppearance,
+    ClaimNote,
     Quotation,
     Review,
     Source,
     Speaker,
 )
-from ..triage import set_triage_status
+from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
 from .common import ArticleFilter, SpeakerFilter
 from .sources import SourceCheckInline, status_badge
 
@@ -178,18 +183,78 @@ class SourceInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, status_badge(source))
 
 
-class ReviewInline(admin.StackedInline):
+class ReviewInline(admin.TabularInline):
+    """The claim's verdicts, read here and worked on their own page (where the workflow is)."""
+
     model = Review
-    fields = ["rating", "conclusion", "explanation", "state", "published_at", "author", "editor"]
-    autocomplete_fields = ["author", "editor"]
+    fields = ["review_link", "rating", "state", "author", "editor", "published_at"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("rating", "author", "editor")
 
+    @admin.display(description=_("verdict"))
+    def review_link(self, review):
+        url = reverse("admin:claims_review_change", args=[review.pk])
+        return format_html(
+            '<a href="{}">{}</a>', url, Truncator(review.conclusion or f"#{review.pk}").chars(80)
+        )
+
+
+class ClaimNoteInline(admin.StackedInline):
+    """Internal notes: written once, kept as they were, never shown to readers."""
+
+    model = ClaimNote
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 1
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it dismissed?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssigneeForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("No one")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = _("assigned")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("To me")), ("nobody", _("To no one"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(SimpleHistoryAdmin):
     list_display = [
         "short_text",
         "speaker",
@@ -198,10 +263,12 @@ class ClaimAdmin(admin.ModelAdmin):
         "rating",
         "language",
         "check_worthiness",
+        "assigned_to",
         "updated_at",
     ]
     list_filter = [
         "status",
+        AssignedFilter,
         ("reviews__rating", admin.RelatedOnlyFieldListFilter),
         SpeakerFilter,
         "language",
@@ -209,9 +276,18 @@ class ClaimAdmin(admin.ModelAdmin):
         "claim_type",
     ]
     search_fields = ["text", "quotation", "speaker__name"]
-    list_select_related = ["speaker"]
+    list_select_related = ["speaker", "assigned_to"]
     autocomplete_fields = ["speaker"]
-    readonly_fields = ["why", "created_at", "updated_at"]
+    readonly_fields = [
+        "why",
+        "status",
+        "dismissal_reason",
+        "assigned_to",
+        "assigned_at",
+        "created_at",
+        "updated_at",
+    ]
+    change_form_template = "admin/claims/claim/change_form.html"
     fields = [
         "text",
         "quotation",
@@ -221,21 +297,82 @@ class ClaimAdmin(admin.ModelAdmin):
         "check_worthiness",
         "why",
         "status",
+        "dismissal_reason",
+        "assigned_to",
+        "assigned_at",
         "created_at",
         "updated_at",
     ]
-    inlines = [AppearanceInline, SourceInline, ReviewInline, ClaimQuotationInline]
-    actions = ["select_for_checking", "dismiss"]
+    inlines = [AppearanceInline, SourceInline, ReviewInline, ClaimNoteInline, ClaimQuotationInline]
+    actions = ["select_for_checking", "dismiss", "back_to_candidates", "take", "assign"]
 
-    @admin.action(description=_("Select for checking"))
+    def has_triage_permission(self, request):
+        return request.user.has_perm("claims.triage_claim")
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("claims.assign_claim")
+
+    def _report(self, request, moved, refused, done):
+        self.message_user(request, done % {"n": moved}, messages.SUCCESS)
+        for refusal in refused:
+            self.message_user(request, refusal, messages.WARNING)
+
+    def _action_page(self, request, queryset, form, title, action_name):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "objects": queryset,
+            "action_name": action_name,
+            "cancel_url": reverse("admin:claims_claim_changelist"),
+        }
+        return TemplateResponse(request, "admin/claims/action_form.html", context)
+
+    @admin.action(description=_("Select for checking"), permissions=["triage"])
     def select_for_checking(self, request, queryset):
-        changed = set_triage_status(queryset, Claim.Status.SELECTED)
-        self.message_user(request, _("%(n)d claims selected for checking.") % {"n": changed})
+        moved, refused = triage_claims(queryset, Claim.Status.SELECTED, request.user)
+        self._report(request, moved, refused, _("%(n)d claims selected for checking."))
 
-    @admin.action(description=_("Dismiss"))
+    @admin.action(description=_("Dismiss…"), permissions=["triage"])
     def dismiss(self, request, queryset):
-        changed = set_triage_status(queryset, Claim.Status.DISMISSED)
-        self.message_user(request, _("%(n)d claims dismissed.") % {"n": changed})
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            moved, refused = triage_claims(
+                queryset, Claim.Status.DISMISSED, request.user, form.cleaned_data["reason"]
+            )
+            return self._report(request, moved, refused, _("%(n)d claims dismissed."))
+        return self._action_page(request, queryset, form, _("Dismiss claims"), "dismiss")
+
+    @admin.action(description=_("Back to candidates"), permissions=["triage"])
+    def back_to_candidates(self, request, queryset):
+        moved, refused = triage_claims(queryset, Claim.Status.CANDIDATE, request.user)
+        self._report(request, moved, refused, _("%(n)d claims back among the candidates."))
+
+    @admin.action(description=_("Assign to me"), permissions=["triage"])
+    def take(self, request, queryset):
+        self._assign(request, queryset, request.user)
+
+    @admin.action(description=_("Assign to…"), permissions=["assign"])
+    def assign(self, request, queryset):
+        form = AssigneeForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            return self._assign(request, queryset, form.cleaned_data["assignee"])
+        return self._action_page(request, queryset, form, _("Assign claims"), "assign")
+
+    def _assign(self, request, queryset, assignee):
+        moved, refused = 0, []
+        for claim in queryset:
+            try:
+                assign_claim(claim, assignee, request.user)
+            except (PermissionDenied, ValidationError) as error:
+                text = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                refused.append(f"{claim}: {text}")
+            else:
+                moved += 1
+        self._report(request, moved, refused, _("%(n)d claims assigned."))
 
     @admin.display(description=_("why it ranks so"))
     def why(self, claim):
@@ -267,10 +404,11 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
+            if isinstance(instance, ClaimNote):
+                add_note(form.instance, request.user, instance.text)
+                continue
             if isinstance(instance, Source) and instance.added_by_id is None:
                 instance.added_by = request.user
-            if isinstance(instance, Review) and instance.author_id is None:
-                instance.author = request.user
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..checking.checks import request_check
 from ..models import FAILING_STATUSES, FailingSource, Source, SourceCheck
@@ -61,7 +62,7 @@ class SourceCheckInline(admin.TabularInline):
         return format_html('<a href="{}">#{}</a>', url, check.pk)
 
 
-@admin.action(description=_("Check again now"))
+@admin.action(description=_("Check again now"), permissions=["change"])
 def recheck(modeladmin, request, queryset):
     with transaction.atomic():
         for source in queryset:
@@ -74,7 +75,7 @@ def recheck(modeladmin, request, queryset):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "badge", "kind", "claim", "last_checked_at", "added_by", "added_at"]
     list_filter = ["status", "kind", "added_at"]
     search_fields = ["url", "title", "note", "claim__text"]

@@ -1,11 +1,36 @@
-"""The rating scale and verdicts."""
+"""The rating scale and verdicts: drafting, the editor's decisions and corrections."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import Correction, Rating, RatingScale, Review
+from ..models import Claim, Correction, Rating, RatingScale, Review
+from ..publishing.verdicts import (
+    approve_and_publish,
+    correct_review,
+    missing_for_publication,
+    publish_review,
+    unpublish_review,
+)
+from ..workflow.reviews import (
+    EDITABLE_FIELDS,
+    approve_review,
+    check_version,
+    publication_warnings,
+    return_review,
+    save_review,
+    start_review,
+    submit_review,
+)
+from ..workflow.roles import can
 
 
 class RatingInline(admin.TabularInline):
@@ -58,26 +83,288 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+class ReviewForm(forms.ModelForm):
+    """The review's text, with the version it was opened on (optimistic locking)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Review
+        fields = ["claim", *EDITABLE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: the row stays locked until it commits.
+            try:
+                check_version(self.instance, cleaned.get("expected_version"))
+            except ValidationError as conflict:
+                raise forms.ValidationError(conflict.messages) from None
+        return cleaned
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Public note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Readers see it, dated, in the verdict's corrections log."),
+    )
+    rating = forms.ModelChoiceField(label=_("Rating"), queryset=Rating.objects.all())
+    conclusion = forms.CharField(label=_("Conclusion"), max_length=500)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Each button on a review's page: the service it calls and the action (role) it needs.
+TRANSITIONS = {
+    "submit": (submit_review, "submit", _("Submitted to an editor.")),
+    "approve": (approve_review, "approve", _("Approved.")),
+    "publish": (publish_review, "publish", _("Published.")),
+    "approve_publish": (approve_and_publish, "publish", _("Approved and published.")),
+    "unpublish": (unpublish_review, "unpublish", _("Unpublished.")),
+}
+
+
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SimpleHistoryAdmin):
+    form = ReviewForm
+    change_form_template = "admin/claims/review/change_form.html"
     list_display = ["claim_text", "rating", "state", "author", "editor", "published_at"]
     list_filter = ["state", "rating", "published_at"]
     search_fields = ["claim__text", "conclusion", "explanation"]
     list_select_related = ["claim", "rating", "author", "editor"]
-    autocomplete_fields = ["claim", "author", "editor"]
-    readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["claim"]
     date_hierarchy = "published_at"
     inlines = [CorrectionInline]
+    history_list_display = ["state", "version"]
+    STATUS_FIELDS = [
+        "state",
+        "author",
+        "submitted_at",
+        "editor",
+        "approved_at",
+        "published_at",
+        "version",
+        "checks_before_publishing",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["claim", *EDITABLE_FIELDS]
+        return ["claim", *EDITABLE_FIELDS, *self.STATUS_FIELDS, "expected_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        editable = obj.state in (Review.State.DRAFT, Review.State.IN_REVIEW)
+        # Published text changes only through a correction, which logs a public note.
+        return ["claim", *self.STATUS_FIELDS] + ([] if editable else list(EDITABLE_FIELDS))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        claim = request.GET.get("claim")
+        if claim and claim.isdigit():
+            initial["claim"] = claim
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim":
+            # A verdict is drafted on a claim selected for checking.
+            kwargs["queryset"] = claims_for_review()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # A verdict that readers saw stays as history; only superusers delete reviews.
+        return request.user.is_superuser
 
     def view_on_site(self, review):
         # Only published verdicts have a public page.
         return review.get_absolute_url() if review.is_public else None
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        if not change:
+            fields = {field: form.cleaned_data.get(field) for field in EDITABLE_FIELDS}
+            created = start_review(form.cleaned_data["claim"], request.user, **fields)
+            obj.pk, obj.version = created.pk, created.version
+            return
+        saved = save_review(obj, request.user, form.cleaned_data.get("expected_version"))
+        obj.version = saved.version
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if review is not None:
+            extra["transitions"] = self.available_transitions(request, review)
+            extra["can_correct"] = review.state == Review.State.PUBLISHED and can(
+                request.user, "correct"
+            )
+            extra["can_send_back"] = review.state == Review.State.IN_REVIEW and can(
+                request.user, "approve"
+            )
+        try:
+            return super().change_view(request, object_id, form_url, extra)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def available_transitions(self, request, review):
+        state = review.state
+        user = request.user
+        buttons = []
+        if state == Review.State.DRAFT and can(user, "submit"):
+            buttons.append(("submit", _("Submit to an editor")))
+        if state == Review.State.IN_REVIEW:
+            if not review.is_approved and can(user, "approve"):
+                buttons.append(("approve", _("Approve")))
+            if can(user, "publish"):
+                if review.is_approved:
+                    buttons.append(("publish", _("Publish")))
+                else:
+                    buttons.append(("approve_publish", _("Approve and publish")))
+        if state == Review.State.PUBLISHED and can(user, "unpublish"):
+            buttons.append(("unpublish", _("Unpublish")))
+        return buttons
+
+    @admin.display(description=_("checks before publishing"))
+    def checks_before_publishing(self, review):
+        if review.state not in (Review.State.DRAFT, Review.State.IN_REVIEW):
+            return "—"
+        missing = missing_for_publication(review)
+        lines = []
+        if missing:
+            lines.append(_("Needs %(missing)s.") % {"missing": ", ".join(missing)})
+        lines += [str(w) for w in publication_warnings(review)]
+        return " ".join(str(line) for line in lines) or _("Ready.")
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/transition/<slug:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{prefix}_transition",
+            ),
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name=f"{prefix}_correct",
+            ),
+            path(
+                "<path:object_id>/send-back/",
+                self.admin_site.admin_view(self.send_back_view),
+                name=f"{prefix}_send_back",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _review_or_404(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Review.objects.select_related("claim"), pk=object_id)
+
+    def _change_url(self, review):
+        return reverse("admin:claims_review_change", args=[review.pk])
+
+    def transition_view(self, request, object_id, action):
+        if request.method != "POST":
+            return redirect(reverse("admin:claims_review_change", args=[object_id]))
+        review = self._review_or_404(request, object_id)
+        if action not in TRANSITIONS:
+            raise PermissionDenied
+        service, _role, done = TRANSITIONS[action]
+        warnings = publication_warnings(review) if action in ("publish", "approve_publish") else []
+        try:
+            with transaction.atomic():
+                service(review, request.user)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+            for warning in warnings:
+                self.message_user(request, warning, messages.WARNING)
+        return redirect(self._change_url(review))
+
+    def correct_view(self, request, object_id):
+        review = self._review_or_404(request, object_id)
+        if not can(request.user, "correct"):
+            raise PermissionDenied
+        initial = {
+            "rating": review.rating_id,
+            "conclusion": review.conclusion,
+            "explanation": review.explanation,
+            "expected_version": review.version,
+        }
+        form = CorrectionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            changes = {
+                field: data[field]
+                for field in EDITABLE_FIELDS
+                if data[field] != getattr(review, field)
+            }
+            try:
+                correct_review(
+                    review,
+                    data["note"],
+                    request.user,
+                    expected_version=data["expected_version"],
+                    **changes,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(request, _("Corrected; the note is in the public log."))
+                return redirect(self._change_url(review))
+        return self._action_page(request, review, form, _("Correct a published verdict"))
+
+    def send_back_view(self, request, object_id):
+        review = self._review_or_404(request, object_id)
+        if not can(request.user, "approve"):
+            raise PermissionDenied
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                return_review(review, request.user, form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(request, _("Sent back to the author as a draft."))
+                return redirect(self._change_url(review))
+        return self._action_page(request, review, form, _("Send back to the author"))
+
+    def _action_page(self, request, review, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": review,
+            "title": title,
+            "form": form,
+            "cancel_url": self._change_url(review),
+        }
+        return TemplateResponse(request, "admin/claims/action_form.html", context)
 
     @admin.display(description=_("claim"), ordering="claim__text")
     def claim_text(self, review):
         return Truncator(review.claim.text).chars(100)
+
+
+def claims_for_review():
+    return Claim.objects.filter(status__in=[Claim.Status.SELECTED, Claim.Status.IN_REVIEW])

@@ -191,6 +191,8 @@ def _update_link_status(check, outcome):
         dead = source.failure_count >= DEAD_AFTER_FAILURES
         source.status = LinkStatus.DEAD if dead else LinkStatus.ERROR
         source.next_check_at = now + (RECHECK_DEAD if dead else RECHECK_FAILING)
+    # Check results are logged in SourceCheck; the source's edit history is for people's edits.
+    source.skip_history_when_saving = True
     source.save(
         update_fields=[
             "status",

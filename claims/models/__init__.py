@@ -1,5 +1,5 @@
 from .apikeys import ApiKey
-from .articles import Article, Claim, ClaimAppearance, Quotation, Speaker
+from .articles import Article, Claim, ClaimAppearance, ClaimNote, Quotation, Speaker
 from .imports import ImportJob
 from .sources import FAILING_STATUSES, FailingSource, LinkStatus, Source, SourceCheck
 from .submissions import ReaderSubmission
@@ -16,6 +16,7 @@ __all__ = [
     "LinkStatus",
     "Claim",
     "ClaimAppearance",
+    "ClaimNote",
     "Correction",
     "ImportJob",
     "Language",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import Language, body_sha256, normalize_claim_text, normalize_name, web_url
 
@@ -160,10 +161,25 @@ class Claim(models.Model):
         _("claim type"), max_length=16, choices=Type.choices, default=Type.OTHER
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.CANDIDATE
+        _("status"), max_length=16, choices=Status.choices, default=Status.CANDIDATE, editable=False
     )
+    dismissal_reason = models.CharField(
+        _("why it was dismissed"), max_length=500, blank=True, editable=False
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+        editable=False,
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["normalized_text", "updated_at"])
 
     class Meta:
         verbose_name = _("claim")
@@ -176,10 +192,20 @@ class Claim(models.Model):
                 | Q(check_worthiness__gte=0.0, check_worthiness__lte=1.0),
                 name="claim_check_worthiness_0_1",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="dismissed") | ~Q(dismissal_reason=""),
+                name="claim_dismissed_has_reason",
+                violation_error_message=_("A dismissed claim needs a reason."),
+            ),
+        ]
+        permissions = [
+            ("triage_claim", _("Can select or dismiss candidate claims")),
+            ("assign_claim", _("Can assign claims to fact-checkers")),
         ]
         indexes = [
             models.Index(fields=["status", "-check_worthiness"], name="claim_triage_idx"),
             models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),
+            models.Index(fields=["assigned_to", "status"], name="claim_assigned_idx"),
         ]
 
     def __str__(self):
@@ -188,6 +214,33 @@ class Claim(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_text = normalize_claim_text(self.text)
         super().save(*args, **kwargs)
+
+
+class ClaimNote(models.Model):
+    """An internal note on a claim, for the newsroom only: never on a public page or the API."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="claim_note_not_empty")]
+
+    def __str__(self):
+        return Truncator(self.text).chars(80)
 
 
 class ClaimAppearance(models.Model):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .articles import Article, Claim
 from .text import web_url
@@ -82,6 +83,17 @@ class Source(models.Model):
     )
     last_failure_at = models.DateTimeField(
         _("last counted failure"), null=True, blank=True, editable=False
+    )
+
+    # People's edits; what the checks write is in SourceCheck rows, not here.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "status",
+            "last_checked_at",
+            "next_check_at",
+            "failure_count",
+            "last_failure_at",
+        ]
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .articles import Claim
 from .text import Language
@@ -134,12 +135,27 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="edited_reviews",
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(
+        _("approved at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the editor approved this text; any later change withdraws it."),
+    )
+    # Optimistic locking: every save through claims.workflow bumps it, and a form that was
+    # opened on an older version is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Filled by claims.publishing.search on PostgreSQL; other databases search the text.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
 
     LIVE_STATES = (State.DRAFT, State.IN_REVIEW, State.PUBLISHED)
 
@@ -166,6 +182,13 @@ class Review(models.Model):
                 ),
             ),
         ]
+        permissions = [
+            ("submit_review", _("Can submit a review to an editor")),
+            ("approve_review", _("Can approve a review")),
+            ("publish_review", _("Can publish a review")),
+            ("unpublish_review", _("Can unpublish a verdict")),
+            ("correct_review", _("Can correct a published verdict")),
+        ]
         indexes = [
             models.Index(fields=["state", "-published_at"], name="review_published_idx"),
             models.Index(fields=["updated_at", "id"], name="review_updated_idx"),
@@ -181,6 +204,10 @@ class Review(models.Model):
     @property
     def is_public(self):
         return self.state == self.State.PUBLISHED
+
+    @property
+    def is_approved(self):
+        return self.approved_at is not None
 
     @property
     def slug(self):

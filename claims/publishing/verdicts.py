@@ -1,15 +1,21 @@
-"""Publishing, correcting and unpublishing verdicts: the only ways a verdict goes public."""
+"""Publishing, correcting and unpublishing verdicts: the only ways a verdict goes public.
 
-from django.core.exceptions import ValidationError
+Each needs the editor's permission (``claims.workflow.roles``) and is logged in the history.
+"""
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Claim, Correction, Review, WebhookEvent
+from ..workflow.errors import NotAllowed, WorkflowError
+from ..workflow.history import record
+from ..workflow.reviews import approve_review, check_version, four_eyes_refusal
+from ..workflow.roles import require
 from .webhooks import queue_event
 
 
-class PublishingError(ValidationError):
+class PublishingError(WorkflowError):
     """The verdict cannot make this move; the message says why."""
 
 
@@ -46,32 +52,55 @@ def missing_for_publication(review):
     return missing
 
 
+def _set_claim_status(claim, status, user, reason):
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.status = status
+    record(claim, user, reason)
+    claim.save(update_fields=["status", "updated_at"])
+
+
 @transaction.atomic
 def publish_review(review, editor, now=None):
-    """Publish ``review`` (a draft or one in review) and its claim; returns the fresh review."""
+    """Publish an approved review and its claim; returns the fresh review."""
+    require(editor, "publish")
     review = _locked(review)
-    if review.state not in (Review.State.DRAFT, Review.State.IN_REVIEW):
+    if review.state != Review.State.IN_REVIEW:
         raise PublishingError(
-            _("Only a draft or a review in review can be published; this one is %(state)s.")
-            % {"state": review.get_state_display()}
+            _("Only a review submitted to an editor can be published; this one is %(state)s.")
+            % {"state": review.get_state_display().lower()}
         )
+    if not review.is_approved:
+        raise PublishingError(_("An editor must approve this review before it is published."))
+    refusal = four_eyes_refusal(review, editor)
+    if refusal:
+        raise NotAllowed(refusal)
     missing = missing_for_publication(review)
     if missing:
         raise PublishingError(_("Publishing needs %(missing)s.") % {"missing": ", ".join(missing)})
     review.state = Review.State.PUBLISHED
-    review.editor = editor
     review.published_at = review.published_at or now or timezone.now()
-    review.save(update_fields=["state", "editor", "published_at", "updated_at"])
-    Claim.objects.filter(pk=review.claim_id).update(
-        status=Claim.Status.PUBLISHED, updated_at=timezone.now()
-    )
+    review.version += 1
+    record(review, editor, _("Published"))
+    review.save(update_fields=["state", "published_at", "version", "updated_at"])
+    _set_claim_status(review.claim, Claim.Status.PUBLISHED, editor, _("Verdict published"))
     queue_event(review, WebhookEvent.PUBLISHED)
     return review
 
 
 @transaction.atomic
-def correct_review(review, note, user, **changes):
+def approve_and_publish(review, editor, now=None):
+    """The editor's one-step approval and publication of a review in review."""
+    if not _locked(review).is_approved:
+        approve_review(review, editor)
+    return publish_review(review, editor, now=now)
+
+
+@transaction.atomic
+def correct_review(review, note, user, expected_version=None, **changes):
     """Change a published verdict and log the change with a dated public ``note``."""
+    require(user, "correct")
+    if expected_version is not None:
+        check_version(review, expected_version)
     review = _locked(review)
     if review.state != Review.State.PUBLISHED:
         raise PublishingError(_("Only a published verdict can be corrected."))
@@ -83,8 +112,10 @@ def correct_review(review, note, user, **changes):
         raise ValueError(f"cannot correct {', '.join(sorted(unknown))}")
     for field, value in changes.items():
         setattr(review, field, value)
-    review.full_clean(exclude=["claim", "author", "editor"])
-    review.save(update_fields=[*changes, "updated_at"])
+    review.full_clean(exclude=["claim", "author", "editor", "search_vector"])
+    review.version += 1
+    record(review, user, _("Corrected: %(note)s") % {"note": note.strip()})
+    review.save(update_fields=[*changes, "version", "updated_at"])
     Correction.objects.create(review=review, note=note.strip(), created_by=user)
     queue_event(review, WebhookEvent.CORRECTED)
     return review
@@ -93,13 +124,14 @@ def correct_review(review, note, user, **changes):
 @transaction.atomic
 def unpublish_review(review, user):
     """Take a verdict off the public site; it stays in the admin as history."""
+    require(user, "unpublish")
     review = _locked(review)
     if review.state != Review.State.PUBLISHED:
         raise PublishingError(_("Only a published verdict can be unpublished."))
     review.state = Review.State.UNPUBLISHED
-    review.save(update_fields=["state", "updated_at"])
-    Claim.objects.filter(pk=review.claim_id).update(
-        status=Claim.Status.SELECTED, updated_at=timezone.now()
-    )
+    review.version += 1
+    record(review, user, _("Unpublished"))
+    review.save(update_fields=["state", "version", "updated_at"])
+    _set_claim_status(review.claim, Claim.Status.SELECTED, user, _("Verdict unpublished"))
     queue_event(review, WebhookEvent.UNPUBLISHED)
     return review

@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.demo import ensure_demo_admin, import_sample_article, publish_demo_verdicts
+from claims.demo import (
+    ensure_demo_admin,
+    ensure_demo_fact_checker,
+    import_sample_article,
+    publish_demo_verdicts,
+)
 
 
 class Command(BaseCommand):
@@ -22,7 +27,8 @@ class Command(BaseCommand):
         user, password = ensure_demo_admin(os.environ.get("DEMO_PASSWORD") or None)
         result = import_sample_article(user)
         article = result.article
-        publish_demo_verdicts(article, user)
+        fact_checker = ensure_demo_fact_checker(password)
+        publish_demo_verdicts(article, user, author=fact_checker)
         verdicts = article.appearances.filter(claim__reviews__state="published").count()
         database = settings.DATABASES["default"]
         self.stdout.write(
@@ -30,5 +36,7 @@ class Command(BaseCommand):
             f"Sample article #{article.pk}{' imported' if result.created else ' already there'}: "
             f"{article.title} ({article.appearances.count()} candidate claims)\n"
             f"Public site: http://{addr}/fr/ ({verdicts} published verdicts)\n"
-            f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
+            f"Admin: http://{addr}/admin/  username: {user.username} (editor, superuser)  "
+            f"password: {password}\n"
+            f"       or username: {fact_checker.username} (fact-checker), same password"
         )

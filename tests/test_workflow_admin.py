@@ -1,0 +1,349 @@
+"""The workflow in the admin: each role × each action, the edit conflict, work queues,
+history and the login lockout — all through real admin requests."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Claim, Correction, Review
+from claims.publishing.verdicts import approve_and_publish
+from claims.workflow.reviews import start_review, submit_review
+
+from .factories import (
+    ClaimFactory,
+    EditorFactory,
+    FactCheckerFactory,
+    SourceFactory,
+    StaffFactory,
+    SubmissionFactory,
+    UserFactory,
+    default_rating,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["fact_checker", "editor", "superuser", "staff_without_role"]
+
+
+def make_user(role):
+    return {
+        "fact_checker": FactCheckerFactory,
+        "editor": EditorFactory,
+        "superuser": StaffFactory,
+        "staff_without_role": lambda: UserFactory(is_staff=True),
+    }[role]()
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def review_in(state, author=None):
+    """A review in ``state``, written by someone else than the users under test."""
+    author = author or FactCheckerFactory()
+    claim = ClaimFactory(status=Claim.Status.SELECTED)
+    SourceFactory(claim=claim)
+    review = start_review(
+        claim,
+        author,
+        rating=default_rating("faux"),
+        conclusion="Le chiffre est faux.",
+        explanation="L'Insee publie 9,7 %.",
+    )
+    if state == "draft":
+        return review
+    review = submit_review(review, author)
+    if state == "in_review":
+        return review
+    return approve_and_publish(review, EditorFactory())
+
+
+def change_form_data(client, review, **changes):
+    """What the review's change form would post back, with ``changes`` typed in."""
+    page = client.get(reverse("admin:claims_review_change", args=[review.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        "claim": review.claim_id,
+        "rating": review.rating_id,
+        "conclusion": review.conclusion,
+        "explanation": review.explanation,
+        "expected_version": form["expected_version"].value(),
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def transition(client, review, action):
+    url = reverse("admin:claims_review_transition", args=[review.pk, action])
+    return client.post(url)
+
+
+# Each action: prepare the object, perform the action as the user's client, and say whether
+# it took effect (read back from the database).
+def do_view(client, user):
+    return client.get(reverse("admin:claims_claim_changelist")).status_code == 200
+
+
+def do_triage(client, user):
+    claim = ClaimFactory()
+    client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "select_for_checking", "_selected_action": [claim.pk]},
+    )
+    return Claim.objects.get(pk=claim.pk).status == Claim.Status.SELECTED
+
+
+def do_draft(client, user):
+    claim = ClaimFactory(status=Claim.Status.SELECTED)
+    client.post(
+        reverse("admin:claims_review_add"),
+        {
+            "claim": claim.pk,
+            "rating": default_rating("faux").pk,
+            "conclusion": "Faux.",
+            "explanation": "Parce que.",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
+        },
+    )
+    return Review.objects.filter(claim=claim, author=user).exists()
+
+
+def do_submit(client, user):
+    review = review_in("draft")
+    transition(client, review, "submit")
+    return Review.objects.get(pk=review.pk).state == Review.State.IN_REVIEW
+
+
+def do_approve(client, user):
+    review = review_in("in_review")
+    transition(client, review, "approve")
+    return Review.objects.get(pk=review.pk).is_approved
+
+
+def do_publish(client, user):
+    review = review_in("in_review")
+    transition(client, review, "approve_publish")
+    return Review.objects.get(pk=review.pk).state == Review.State.PUBLISHED
+
+
+def do_unpublish(client, user):
+    review = review_in("published")
+    transition(client, review, "unpublish")
+    return Review.objects.get(pk=review.pk).state == Review.State.UNPUBLISHED
+
+
+def do_correct(client, user):
+    review = review_in("published")
+    client.post(
+        reverse("admin:claims_review_correct", args=[review.pk]),
+        {
+            "note": "Taux corrigé.",
+            "rating": review.rating_id,
+            "conclusion": "Le chiffre est faux, à 0,2 point près.",
+            "explanation": review.explanation,
+            "expected_version": review.version,
+        },
+    )
+    return Correction.objects.filter(review=review).exists()
+
+
+ACTIONS = {
+    "view": do_view,
+    "triage": do_triage,
+    "draft": do_draft,
+    "submit": do_submit,
+    "approve": do_approve,
+    "publish": do_publish,
+    "unpublish": do_unpublish,
+    "correct": do_correct,
+}
+ALLOWED = {
+    "fact_checker": {"view", "triage", "draft", "submit"},
+    "editor": set(ACTIONS),
+    "superuser": set(ACTIONS),
+    "staff_without_role": set(),
+}
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, action):
+    user = make_user(role)
+    took_effect = ACTIONS[action](client_for(user), user)
+    assert took_effect == (action in ALLOWED[role])
+
+
+class TestServerSideRefusals:
+    """Refusals hold even when the request is forged, not only when a button is hidden."""
+
+    def test_buttons_follow_the_role(self):
+        review = review_in("in_review")
+        url = reverse("admin:claims_review_change", args=[review.pk])
+        checker_page = client_for(FactCheckerFactory()).get(url).content.decode()
+        editor_page = client_for(EditorFactory()).get(url).content.decode()
+        publish = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
+        assert publish not in checker_page and publish in editor_page
+
+    def test_a_fact_checker_cannot_reach_the_correction_form(self):
+        review = review_in("published")
+        client = client_for(FactCheckerFactory())
+        assert (
+            client.get(reverse("admin:claims_review_correct", args=[review.pk])).status_code == 403
+        )
+
+    def test_a_fact_checker_cannot_post_the_assign_action(self):
+        claim = ClaimFactory()
+        target = FactCheckerFactory()
+        client = client_for(FactCheckerFactory())
+        client.post(
+            reverse("admin:claims_claim_changelist"),
+            {
+                "action": "assign",
+                "_selected_action": [claim.pk],
+                "confirm": "1",
+                "assignee": target.pk,
+            },
+        )
+        assert Claim.objects.get(pk=claim.pk).assigned_to is None
+
+    def test_only_superusers_delete_reviews(self):
+        review = review_in("draft")
+        client = client_for(EditorFactory())
+        response = client.post(
+            reverse("admin:claims_review_delete", args=[review.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 403 and Review.objects.filter(pk=review.pk).exists()
+
+    def test_the_state_is_not_a_form_field(self):
+        review = review_in("draft")
+        client = client_for(EditorFactory())
+        data = change_form_data(client, review, state="published", published_at="2024-01-01")
+        client.post(reverse("admin:claims_review_change", args=[review.pk]), data)
+        assert Review.objects.get(pk=review.pk).state == Review.State.DRAFT
+
+    def test_an_editor_is_told_why_publishing_their_own_review_is_refused(self):
+        editor = EditorFactory()
+        review = submit_review(review_in("draft", author=editor), editor)
+        client = client_for(editor)
+        response = transition(client, review, "approve_publish")
+        assert response.status_code == 302
+        page = client.get(response["Location"])
+        assert Review.objects.get(pk=review.pk).state == Review.State.IN_REVIEW
+        assert "four" in page.content.decode().lower() or "quatre" in page.content.decode()
+
+    def test_a_dismissal_asks_for_its_reason_first(self):
+        claim = ClaimFactory()
+        client = client_for(FactCheckerFactory())
+        url = reverse("admin:claims_claim_changelist")
+        page = client.post(url, {"action": "dismiss", "_selected_action": [claim.pk]})
+        assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+        assert Claim.objects.get(pk=claim.pk).status == Claim.Status.CANDIDATE
+        client.post(
+            url,
+            {
+                "action": "dismiss",
+                "_selected_action": [claim.pk],
+                "confirm": "1",
+                "reason": "Opinion.",
+            },
+        )
+        claim.refresh_from_db()
+        assert (claim.status, claim.dismissal_reason) == ("dismissed", "Opinion.")
+
+
+def test_two_people_editing_one_review_the_second_save_is_refused_and_nothing_is_lost():
+    review = review_in("draft")
+    url = reverse("admin:claims_review_change", args=[review.pk])
+    alice, bob = client_for(EditorFactory()), client_for(FactCheckerFactory())
+    alice_form = change_form_data(alice, review, conclusion="Version d'Alice.")
+    bob_form = change_form_data(bob, review, conclusion="Version de Bob.")
+    assert alice.post(url, alice_form).status_code == 302
+    response = bob.post(url, bob_form)
+    assert response.status_code == 200  # the form again, with the conflict
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert errors
+    stored = Review.objects.get(pk=review.pk)
+    assert stored.conclusion == "Version d'Alice."
+    assert stored.version == review.version + 1
+    # Bob reloads, sees Alice's text, and his next save goes through.
+    retry = change_form_data(bob, stored, conclusion="Version de Bob, après Alice.")
+    assert bob.post(url, retry).status_code == 302
+    assert Review.objects.get(pk=review.pk).conclusion == "Version de Bob, après Alice."
+
+
+def test_the_history_page_shows_who_changed_what():
+    review = review_in("draft")
+    editor = EditorFactory()
+    client = client_for(editor)
+    url = reverse("admin:claims_review_change", args=[review.pk])
+    client.post(url, change_form_data(client, review, conclusion="Nouvelle conclusion."))
+    page = client.get(reverse("admin:claims_review_history", args=[review.pk])).content.decode()
+    assert "Le chiffre est faux." in page and "Nouvelle conclusion." in page
+    assert editor.username in page
+    latest = Review.objects.get(pk=review.pk).history.first()
+    assert latest.history_user == editor
+
+
+class TestWorkQueues:
+    def test_the_index_counts_each_queue_for_an_editor(self):
+        ClaimFactory(check_worthiness=0.9)
+        review_in("in_review")
+        SubmissionFactory()
+        editor = EditorFactory()
+        mine = ClaimFactory(status=Claim.Status.SELECTED, assigned_to=editor)
+        page = client_for(editor).get(reverse("admin:index"))
+        counts = {queue.key: queue.count for queue in page.context["work_queues"]}
+        assert counts["waiting_editor"] == 1
+        assert counts["submissions"] == 1
+        assert counts["assigned"] == 1
+        assert counts["candidates"] == Claim.objects.filter(status="candidate").count()
+        dashboard = client_for(editor).get(reverse("admin:work_queues")).content.decode()
+        assert str(mine.text)[:40] in dashboard
+
+    def test_fact_checkers_do_not_get_the_editors_queue(self):
+        page = client_for(FactCheckerFactory()).get(reverse("admin:index"))
+        keys = {queue.key for queue in page.context["work_queues"]}
+        assert "waiting_editor" not in keys and "candidates" in keys
+
+    def test_queue_pages_run_a_bounded_number_of_queries(self, django_assert_max_num_queries):
+        for _ in range(15):
+            review_in("in_review")
+            ClaimFactory()
+        client = client_for(EditorFactory())
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse("admin:work_queues")).status_code == 200
+
+
+class TestLoginProtection:
+    def test_repeated_failures_lock_the_account_out_even_with_the_right_password(self):
+        user = StaffFactory(username="cible")
+        client = Client()
+        url = reverse("admin:login")
+        for _ in range(5):
+            client.post(url, {"username": user.username, "password": "mauvais"})
+        response = client.post(
+            url, {"username": user.username, "password": "correct horse battery staple"}
+        )
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+    def test_a_successful_login_resets_the_count(self):
+        user = StaffFactory(username="distrait")
+        client = Client()
+        url = reverse("admin:login")
+        for _ in range(4):
+            client.post(url, {"username": user.username, "password": "mauvais"})
+        good = {"username": user.username, "password": "correct horse battery staple"}
+        assert client.post(url, good).status_code == 302
+        client.logout()
+        for _ in range(4):
+            client.post(url, {"username": user.username, "password": "mauvais"})
+        assert client.post(url, good).status_code == 302
