@@ -176,6 +176,16 @@ class ReviewAdmin(SimpleHistoryAdmin):
             initial["claim"] = claim
         return initial
 
+    class Media:
+        css = {"all": ["claims/admin.css"]}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.state not in (Review.State.DRAFT, Review.State.IN_REVIEW):
+            # Nothing on the form can change: corrections and unpublishing have their buttons.
+            context.update(show_save=False, show_save_and_continue=False)
+            context.update(show_save_and_add_another=False, show_delete=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "claim":
             # A verdict is drafted on a claim selected for checking.
