@@ -222,6 +222,24 @@ class TestServerSideRefusals:
         )
         assert response.status_code == 403 and Review.objects.filter(pk=review.pk).exists()
 
+    def test_a_second_verdict_on_one_claim_is_refused_in_the_form(self):
+        review = review_in("draft")
+        client = client_for(EditorFactory())
+        response = client.post(
+            reverse("admin:claims_review_add"),
+            {
+                "claim": review.claim_id,
+                "rating": review.rating_id,
+                "conclusion": "Autre.",
+                "explanation": "Autre.",
+                "corrections-TOTAL_FORMS": "0",
+                "corrections-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.non_field_errors()
+        assert Review.objects.filter(claim=review.claim).count() == 1
+
     def test_the_state_is_not_a_form_field(self):
         review = review_in("draft")
         client = client_for(EditorFactory())
@@ -307,6 +325,14 @@ class TestWorkQueues:
         assert counts["candidates"] == Claim.objects.filter(status="candidate").count()
         dashboard = client_for(editor).get(reverse("admin:work_queues")).content.decode()
         assert str(mine.text)[:40] in dashboard
+
+    def test_each_queue_links_to_its_full_list(self):
+        ClaimFactory(status=Claim.Status.SELECTED)
+        client = client_for(EditorFactory())
+        queues = client.get(reverse("admin:index")).context["work_queues"]
+        assert len(queues) == 5
+        for queue in queues:
+            assert client.get(queue.list_url).status_code == 200, queue.list_url
 
     def test_fact_checkers_do_not_get_the_editors_queue(self):
         page = client_for(FactCheckerFactory()).get(reverse("admin:index"))

@@ -99,6 +99,13 @@ class ReviewForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        claim = cleaned.get("claim")
+        if (
+            not self.instance.pk
+            and claim
+            and claim.reviews.filter(state__in=Review.LIVE_STATES).exists()
+        ):
+            raise forms.ValidationError(_("This claim already has a verdict in progress."))
         if self.instance.pk:
             # The admin saves inside a transaction: the row stays locked until it commits.
             try:

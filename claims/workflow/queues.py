@@ -39,7 +39,7 @@ def _queries(user):
                 Claim.objects.filter(status=Claim.Status.CANDIDATE)
                 .select_related("speaker")
                 .order_by("-check_worthiness", "-id"),
-                _changelist(Claim, status="candidate", o="-7"),
+                _changelist(Claim, status__exact="candidate"),
                 lambda c: (
                     Truncator(c.text).chars(120),
                     f"{c.check_worthiness:.2f}" if c.check_worthiness is not None else "",
@@ -76,7 +76,7 @@ def _queries(user):
                 Review.objects.filter(state=Review.State.IN_REVIEW)
                 .select_related("claim", "author")
                 .order_by("submitted_at", "id"),
-                _changelist(Review, state="in_review"),
+                _changelist(Review, state__exact="in_review"),
                 lambda r: (
                     Truncator(r.claim.text).chars(120),
                     (_("approved") if r.is_approved else _("by %(author)s"))
@@ -93,7 +93,7 @@ def _queries(user):
                 Source.objects.filter(status__in=FAILING_STATUSES)
                 .exclude(claim__status=Claim.Status.DISMISSED)
                 .order_by("-last_checked_at", "-id"),
-                _changelist(Source, status__in="dead,blocked,error"),
+                reverse("admin:claims_failingsource_changelist"),
                 lambda s: (
                     Truncator(str(s)).chars(120),
                     s.get_status_display(),
@@ -108,7 +108,7 @@ def _queries(user):
                 ReaderSubmission.objects.filter(status=ReaderSubmission.Status.NEW).order_by(
                     "received_at", "id"
                 ),
-                _changelist(ReaderSubmission, status="new"),
+                _changelist(ReaderSubmission, status__exact="new"),
                 lambda s: (
                     Truncator(s.text).chars(120),
                     s.get_kind_display(),
