@@ -7,8 +7,8 @@ build them because it cost most of a page (docs/benchmarks.md, "Partner API"): D
 ModelSerializer's fields afresh, by model introspection, every time one is instantiated (a
 quarter of a review detail's time), walks every field of every nested object through generic
 attribute lookups, and ``prefetch_related`` clones a queryset per review and relation. Here: the
-reviews with their claim, speaker and rating in one query, then the appearances, sources and
-corrections of the whole page as tuples, one query each.
+reviews with their claim, speaker and rating as tuples in one query, then the appearances,
+sources and corrections of the whole page, one query each.
 """
 
 from collections import defaultdict
@@ -18,28 +18,28 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from ..models import ClaimAppearance, Correction, Source
+from ..models import ClaimAppearance, Correction, Review, Source
 from ..publishing.verdicts import published_reviews
 
-# What the items read, and nothing else: explanations and claim texts are long, and a column
-# the item needs but the list forgets would cost a query per review (tests/test_api.py counts).
-REVIEW_FIELDS = (
+# One row per review, with its claim, speaker and rating: plain tuples, since building four
+# model instances per review was a third of a feed page's time (docs/benchmarks.md).
+ROW_FIELDS = (
     "id",
     "updated_at",
     "published_at",
     "conclusion",
     "explanation",
-    "claim__id",
+    "claim_id",
     "claim__text",
     "claim__quotation",
     "claim__language",
     "claim__claim_type",
-    "claim__speaker__id",
+    "claim__speaker_id",
     "claim__speaker__name",
     "claim__speaker__kind",
     "claim__speaker__role",
     "claim__speaker__wikidata_id",
-    "rating__id",
+    "rating_id",
     "rating__slug",
     "rating__label_fr",
     "rating__label_en",
@@ -47,9 +47,9 @@ REVIEW_FIELDS = (
 )
 
 
-def item_reviews():
-    """Published reviews with the columns ``review_items`` reads, in one query."""
-    return published_reviews().select_related("claim__speaker", "rating").only(*REVIEW_FIELDS)
+def item_rows():
+    """Published reviews as the rows ``review_items`` reads, in one query."""
+    return published_reviews().values_list(*ROW_FIELDS)
 
 
 def utc(moment):
@@ -58,6 +58,21 @@ def utc(moment):
         return None
     text = moment.astimezone(UTC).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class _SlugSource:
+    """A review row standing in for the review and its claim where ``Review.slug`` reads
+    ``self.claim.text``: the model's rule, without building two model instances per review."""
+
+    __slots__ = ("claim", "text")
+
+    def __init__(self, text):
+        self.claim, self.text = self, text
+
+
+def verdict_slug(claim_text):
+    """``Review.slug`` for a review of a claim with this text: the model's own rule."""
+    return Review.slug.fget(_SlugSource(claim_text))
 
 
 class VerdictURLs:
@@ -82,20 +97,20 @@ class VerdictURLs:
             self.prefixes[language] = path.removesuffix(tail) if path.endswith(tail) else None
         return self.prefixes[language]
 
-    def __call__(self, review, language):
+    def __call__(self, pk, slug, language):
         prefix = self.prefix(language)
         if prefix is None:
             with translation.override(language):
-                return self.base_url + review.get_absolute_url()
-        return f"{self.base_url}{prefix}{review.pk}/{review.slug}/"
+                return self.base_url + reverse("public:verdict", kwargs={"pk": pk, "slug": slug})
+        return f"{self.base_url}{prefix}{pk}/{slug}/"
 
 
-def review_items(reviews, base_url):
-    """The API's item for each review (from ``item_reviews()``), in order; three queries."""
-    reviews = list(reviews)
-    if not reviews:
+def review_items(rows, base_url):
+    """The API's item for each row of ``item_rows()``, in order; three queries."""
+    rows_in_order = list(rows)
+    if not rows_in_order:
         return []
-    claim_ids = [review.claim_id for review in reviews]
+    claim_ids = [row[5] for row in rows_in_order]
     appearances = defaultdict(list)
     rows = (
         ClaimAppearance.objects.filter(claim_id__in=claim_ids)
@@ -132,7 +147,7 @@ def review_items(reviews, base_url):
         )
     corrections = defaultdict(list)
     rows = (
-        Correction.objects.filter(review_id__in=[review.pk for review in reviews])
+        Correction.objects.filter(review_id__in=[row[0] for row in rows_in_order])
         .order_by("created_at", "id")
         .values_list("review_id", "created_at", "note")
     )
@@ -144,46 +159,66 @@ def review_items(reviews, base_url):
 
     url = VerdictURLs(base_url)
     items = []
-    for review in reviews:
-        claim, speaker, rating = review.claim, review.claim.speaker, review.rating
+    for (
+        pk,
+        updated_at,
+        published_at,
+        conclusion,
+        explanation,
+        claim_id,
+        text,
+        quotation,
+        language,
+        claim_type,
+        speaker_id,
+        speaker_name,
+        speaker_kind,
+        speaker_role,
+        wikidata_id,
+        rating_id,
+        rating_slug,
+        label_fr,
+        label_en,
+        value,
+    ) in rows_in_order:
         items.append(
             {
-                "id": review.pk,
+                "id": pk,
                 "deleted": False,
-                "updated_at": utc(review.updated_at),
-                "published_at": utc(review.published_at),
-                "language": claim.language,
-                "url": url(review, claim.language),
+                "updated_at": utc(updated_at),
+                "published_at": utc(published_at),
+                "language": language,
+                "url": url(pk, verdict_slug(text), language),
                 "claim": {
-                    "id": claim.pk,
-                    "text": claim.text,
-                    "quotation": claim.quotation,
-                    "language": claim.language,
-                    "type": claim.claim_type,
+                    "id": claim_id,
+                    "text": text,
+                    "quotation": quotation,
+                    "language": language,
+                    "type": claim_type,
                 },
                 "speaker": None
-                if speaker is None
+                if speaker_id is None
                 else {
-                    "id": speaker.pk,
-                    "name": speaker.name,
-                    "kind": speaker.kind,
-                    "role": speaker.role,
-                    "wikidata_id": speaker.wikidata_id,
+                    "id": speaker_id,
+                    "name": speaker_name,
+                    "kind": speaker_kind,
+                    "role": speaker_role,
+                    "wikidata_id": wikidata_id,
                 },
                 "rating": None
-                if rating is None
+                if rating_id is None
                 else {
-                    "id": rating.pk,
-                    "slug": rating.slug,
-                    "label_fr": rating.label_fr,
-                    "label_en": rating.label_en,
-                    "value": rating.value,
+                    "id": rating_id,
+                    "slug": rating_slug,
+                    "label_fr": label_fr,
+                    "label_en": label_en,
+                    "value": value,
                 },
-                "conclusion": review.conclusion,
-                "explanation": review.explanation,
-                "appearances": appearances.get(claim.pk, []),
-                "sources": sources.get(claim.pk, []),
-                "corrections": corrections.get(review.pk, []),
+                "conclusion": conclusion,
+                "explanation": explanation,
+                "appearances": appearances.get(claim_id, []),
+                "sources": sources.get(claim_id, []),
+                "corrections": corrections.get(pk, []),
             }
         )
     return items

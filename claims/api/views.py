@@ -33,7 +33,7 @@ from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
 from .feed import LIVE, appearances_by_claim, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
-from .items import VerdictURLs, item_reviews, review_items
+from .items import VerdictURLs, item_rows, review_items
 from .keys import ApiKeyAuthentication
 from .pagination import IdPagination, SyncPagination
 from .throttling import ApiRateThrottle
@@ -43,7 +43,7 @@ def build_claim_review(review, urls, language, bounds, appearances):
     """What the verdict page embeds; ``appearances`` from ``appearances_by_claim``."""
     return claim_review(
         review,
-        urls(review, language),
+        urls(review.pk, review.slug, language),
         language,
         appearances.get(review.claim_id, []),
         bounds.get(review.rating.scale_id),
@@ -146,16 +146,14 @@ class ReviewList(PublicAPIView):
             before=window.get("updated_before"),
         )
         live_ids = [pk for pk, _, kind in page.entries if kind == LIVE]
-        reviews = {r.pk: r for r in item_reviews().filter(pk__in=live_ids)}
-        items = review_items(
-            [reviews[pk] for pk in live_ids if pk in reviews], public_origin(request)
-        )
+        rows = {row[0]: row for row in item_rows().filter(pk__in=live_ids)}
+        items = review_items([rows[pk] for pk in live_ids if pk in rows], public_origin(request))
         live = iter(items)
         results = []
         for pk, updated_at, kind in page.entries:
             if kind != LIVE:
                 results.append(s.tombstone(pk, updated_at))
-            elif pk in reviews:  # else unpublished since: its tombstone comes on a later page
+            elif pk in rows:  # else unpublished since: its tombstone comes on a later page
                 results.append(next(live))
         response = self.paginator.get_paginated_response(results)
         response.settled_at = page.horizon
@@ -167,11 +165,11 @@ class ReviewDetail(PublicAPIView):
     serializer_class = s.ReviewSerializer
 
     def get_queryset(self):
-        return item_reviews()
+        return item_rows()
 
     def get(self, request, pk):
-        review = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(review_items([review], public_origin(request))[0])
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(review_items([row], public_origin(request))[0])
 
 
 _language = OpenApiParameter(
