@@ -12,7 +12,7 @@ import base64
 import binascii
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -64,8 +64,9 @@ def decode_cursor(token):
         updated_at = datetime.fromisoformat(stamp)
         if updated_at.tzinfo is None:
             raise ValueError("naive")
-        return updated_at, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        # In UTC, as we make them: PostgreSQL refuses offsets beyond ±15:59 that Python takes.
+        return updated_at.astimezone(UTC), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor(token) from exc
 
 

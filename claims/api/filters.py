@@ -1,9 +1,31 @@
 """Query parameters that narrow the API's lists (django-filter)."""
 
+from datetime import UTC
+
 import django_filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from ..models import Claim, Language, Review
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant, turned to UTC: ISO 8601 and Python allow offsets up to ±23:59,
+    PostgreSQL only up to ±15:59, so ``+22:40`` reached the database as is and failed (500)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -16,12 +38,12 @@ class ReviewFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         field_name="claim__language", choices=Language.choices, help_text="The claim's language."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Changed at or after this instant (ISO 8601 with a time zone).",
     )
-    updated_before = django_filters.IsoDateTimeFilter(
+    updated_before = UTCIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="lt",
         help_text="Changed before this instant (ISO 8601 with a time zone).",
