@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from claims.models import Review, Tombstone
-from claims.publishing.verdicts import correct_review, publish_review, unpublish_review
+from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import (
     ReviewFactory,
@@ -80,16 +80,16 @@ def test_a_partner_walking_the_feed_while_verdicts_change_ends_with_the_publishe
     assert partner.fetch_page()  # reviews 0 and 1
     correct_review(reviews[0], "Chiffre précisé.", editor, conclusion="Faux, à 1 % près.")
     unpublish_review(reviews[2], editor)  # not seen yet
-    publish_review(drafts[0], editor)
+    approve_and_publish(drafts[0], editor)
     reviews[1].delete()  # seen: a tombstone must follow
 
     assert partner.fetch_page()
     correct_review(reviews[4], "Note.", editor, rating=default_rating("vrai"))  # not seen yet
     unpublish_review(reviews[0], editor)  # seen, then corrected, now gone
-    publish_review(drafts[1], editor)
+    approve_and_publish(drafts[1], editor)
     # A claim whose verdict was unpublished gets a new one, with a new id.
     again = draft_ready_to_publish(claim=reviews[2].claim)
-    publish_review(again, editor)
+    approve_and_publish(again, editor)
     reviews[3].claim.delete()  # its review goes with it
 
     partner.catch_up()
@@ -100,7 +100,7 @@ def test_a_partner_walking_the_feed_while_verdicts_change_ends_with_the_publishe
     already = len(partner.seen)
     assert not partner.fetch_page()
     assert len(partner.seen) == already
-    publish_review(drafts[2], editor)
+    approve_and_publish(drafts[2], editor)
     unpublish_review(reviews[5], editor)
     partner.catch_up()
     assert [(i["id"], i["deleted"]) for i in partner.seen[already:]] == [
@@ -158,7 +158,7 @@ def test_a_change_that_commits_late_is_not_skipped(client):
     def publish_slowly():
         try:
             with transaction.atomic():
-                publish_review(slow, editor)
+                approve_and_publish(slow, editor)
                 saved.set()
                 release.wait(30)
         finally:
@@ -168,7 +168,7 @@ def test_a_change_that_commits_late_is_not_skipped(client):
     thread.start()
     try:
         assert saved.wait(30)
-        publish_review(fast, editor)  # commits now, stamped after `slow`
+        approve_and_publish(fast, editor)  # commits now, stamped after `slow`
         partner.catch_up()
         assert fast.pk not in partner.mirror
     finally:
