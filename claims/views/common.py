@@ -1,12 +1,16 @@
 """What every public page shares: conditional GET, CDN and server caching, canonical URLs,
 paging."""
 
-from functools import wraps
+from functools import lru_cache, wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import QueryDict
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import RFC3986_SUBDELIMS, http_date
+from django.utils.translation import get_language
 
 from ..publishing.claimreview import public_origin
 from ..publishing.freshness import public_etag, public_version
@@ -62,6 +66,64 @@ def _cache_headers(response):
 def absolute_url(request, path):
     """``path`` on the public site's canonical origin."""
     return public_origin(request) + path
+
+
+# Stand-ins that reverse() accepts for <int:pk> and <slug:slug> and that no URL prefix holds.
+_PK, _SLUG = "9081726354", "zq-slug-qz"
+
+
+@lru_cache(maxsize=64)
+def _path_template(viewname, language, script_prefix, urlconf):
+    path = reverse(viewname, kwargs={"pk": _PK, "slug": _SLUG}, urlconf=urlconf)
+    if path.count(_PK) != 1 or path.count(_SLUG) != 1:  # cannot happen with the URLs we have
+        raise ValueError(f"cannot make a template of {path}")
+    before, rest = path.split(_PK)
+    middle, after = rest.split(_SLUG)
+    return before, middle, after
+
+
+def path_maker(viewname):
+    """A function ``(pk, slug) → reverse(viewname, kwargs={"pk": pk, "slug": slug})`` for the
+    active language, which resolves the URL once rather than once per link: a list's links (a
+    verdict and its speaker per item, fifty items in a feed) were a tenth of its time."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    before, middle, after = _path_template(viewname, get_language(), get_script_prefix(), urlconf)
+    safe = RFC3986_SUBDELIMS + "/~:@"
+
+    def path(pk, slug):
+        # Quoted as reverse() quotes its arguments (slugify's slugs need none).
+        return f"{before}{pk}{middle}{quote(slug, safe=safe)}{after}"
+
+    return path
+
+
+def list_items(reviews):
+    """Give each review what ``includes/verdict_item.html`` shows, computed once per list
+    instead of per item in the template: its links (``item_path``, ``item_speaker_path``,
+    equal to the models' ``get_absolute_url``) and its publication date in the site's time
+    zone (``item_iso``, ``item_day``: the template's ``date:"c"`` and ``date:"DATE_FORMAT"``).
+    """
+    verdict_path = path_maker("public:verdict")
+    speaker_path = path_maker("public:speaker")
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    for review in reviews:
+        speaker = review.claim.speaker
+        review.item_path = verdict_path(review.pk, review.slug)
+        review.item_speaker_path = speaker_path(speaker.pk, speaker.slug) if speaker else ""
+        if review.published_at is None:  # as the template's date filter shows it
+            review.item_iso = review.item_day = ""
+            continue
+        published = review.published_at.astimezone(zone)
+        review.item_iso = published.isoformat()
+        review.item_day = _day(published.date(), language)
+    return reviews
+
+
+@lru_cache(maxsize=4096)
+def _day(date, language):
+    # A day and a language always give the same words (``language`` is the active one).
+    return formats.date_format(date, "DATE_FORMAT")
 
 
 class Page:

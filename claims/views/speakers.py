@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ..models import Speaker
 from ..publishing.charts import rating_breakdown
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, absolute_url, public_page
+from .common import Page, absolute_url, list_items, public_page
 from .verdicts import default_ratings
 
 
@@ -29,6 +29,7 @@ def speaker_detail(request, pk, slug):
         request,
         listed_reviews().filter(claim__speaker=speaker).order_by("-published_at", "-id"),
     )
+    list_items(page.items)
     return render(
         request,
         "public/speaker_detail.html",

@@ -19,7 +19,7 @@ from ..publishing.passages import passage
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, absolute_url, public_page
+from .common import Page, absolute_url, list_items, public_page
 
 
 def default_ratings():
@@ -63,6 +63,7 @@ def verdict_list(request):
     else:
         reviews = reviews.order_by("-published_at", "-id")
     page = Page(request, reviews)
+    list_items(page.items)
     filtered = form.is_bound and any(value for key, value in request.GET.items() if key != "page")
     return render(
         request,
