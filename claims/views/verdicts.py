@@ -81,9 +81,41 @@ def verdict_list(request):
     )
 
 
+# What a verdict page, its ClaimReview and its redirects read: the review's search vector, the
+# claim's extraction details and the users' other columns (password hash included) stay in
+# the database.
+DETAIL_FIELDS = (
+    "conclusion",
+    "explanation",
+    "published_at",
+    "updated_at",
+    "claim__text",
+    "claim__language",
+    "claim__speaker__name",
+    "claim__speaker__role",
+    "claim__speaker__kind",
+    "rating__scale_id",
+    "rating__slug",
+    "rating__label_fr",
+    "rating__label_en",
+    "rating__definition_fr",
+    "rating__definition_en",
+    "rating__value",
+    "rating__colour",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "editor__username",
+    "editor__first_name",
+    "editor__last_name",
+)
+
+
 def _public_review(pk):
     return get_object_or_404(
-        published_reviews().select_related("claim__speaker", "rating", "author", "editor"),
+        published_reviews()
+        .select_related("claim__speaker", "rating", "author", "editor")
+        .only(*DETAIL_FIELDS),
         pk=pk,
     )
 
