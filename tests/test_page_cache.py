@@ -1,6 +1,8 @@
 """The public page cache served before most of the middleware (claims/views/page_cache.py),
 and the version stamp each process reuses for PUBLIC_VERSION_MEMO_SECONDS."""
 
+import hashlib
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -176,3 +178,14 @@ def test_the_local_layer_holds_no_more_than_its_bound(
     with django_assert_num_queries(0):
         assert not went_through_the_stack(client.get("/fr/"))
     assert local_pages.nbytes == 0
+
+
+def test_pages_kept_by_another_version_of_the_code_are_not_read(client, page_cache):
+    """During a deploy old and new processes share Redis: an entry of another shape, under
+    the key the previous version used, must not be served (nor break the page)."""
+    published_verdict()
+    stamp, _last_modified = freshness.public_version()
+    old_key = "public-page:" + hashlib.sha256(f"{stamp}|testserver|/fr/".encode()).hexdigest()
+    cache.set(old_key, (b"stale", "text/html; charset=utf-8"), 300)
+    response = client.get("/fr/")
+    assert response.status_code == 200 and b"stale" not in response.content

@@ -35,11 +35,16 @@ logger = logging.getLogger(__name__)
 _BODY_HEADERS = {"content-type", "content-length"}
 
 
+# The shape of a kept entry, in its key: during a deploy, old and new code share Redis, and
+# neither must read the other's entries. Change it with the shape.
+ENTRY_FORMAT = "3"
+
+
 def page_key(request, stamp):
     """The cache key of this request's page at ``stamp``: the host and the full path with its
     query (the path carries the language: /fr/, /en/)."""
     text = f"{stamp}|{request.get_host()}|{request.get_full_path()}"
-    return "public-page:" + hashlib.sha256(text.encode()).hexdigest()
+    return f"public-page:{ENTRY_FORMAT}:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 class LocalPages:
@@ -70,7 +75,7 @@ class LocalPages:
     def put(self, stamp, key, entry, seconds):
         limit = settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES
         size = len(entry[0]) + sum(len(name) + len(value) for name, value in entry[1])
-        if size > limit:  # also when the layer is off (limit 0)
+        if size > limit or seconds <= 0:  # also when the layer is off (limit 0)
             return
         with self._lock:
             if stamp != self._stamp:
@@ -99,7 +104,8 @@ local_pages = LocalPages()
 
 
 def cached_entry(request, stamp):
-    """``(content, headers)`` of the page kept for this request at ``stamp``, or None."""
+    """``(content, headers, expires)`` of the page kept for this request at ``stamp``, or
+    None; ``expires`` is when the shared copy expires (``time.time()``)."""
     key = page_key(request, stamp)
     entry = local_pages.get(stamp, key)
     if entry is not None:
@@ -110,14 +116,15 @@ def cached_entry(request, stamp):
         logger.warning("page cache unavailable", exc_info=True)
         return None
     if entry is not None:
-        local_pages.put(stamp, key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        # No longer than the shared copy: PUBLIC_PAGE_CACHE_SECONDS after the page was rendered.
+        local_pages.put(stamp, key, entry, entry[2] - time.time())
     return entry
 
 
 def store_entry(request, stamp, response):
-    entry = (response.content, list(response.items()))
-    key = page_key(request, stamp)
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    entry = (response.content, list(response.items()), time.time() + seconds)
+    key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)
     try:
         cache.set(key, entry, seconds)
@@ -179,7 +186,7 @@ class PublicPageCacheMiddleware:
         entry = cached_entry(request, stamp)
         if entry is None:
             return None
-        content, headers = entry
+        content, headers, _expires = entry
         not_modified = get_conditional_response(
             request,
             etag=public_etag(stamp),
