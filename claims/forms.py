@@ -6,16 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from .models import Language, ReaderSubmission, Review
 
 
+class FilterSelect(forms.Select):
+    """A select whose options are written out in its template rather than included one by
+    one: the same markup, in a fraction of the time (claims/templates/public/widgets/)."""
+
+    template_name = "public/widgets/select.html"
+
+
 class VerdictFilterForm(forms.Form):
     """Filters of the verdict list; an invalid value is reported and ignored, never an error."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    rating = forms.ChoiceField(label=_("Rating"), required=False)
+    rating = forms.ChoiceField(label=_("Rating"), required=False, widget=FilterSelect)
     speaker = forms.CharField(label=_("Speaker"), required=False, max_length=200)
     language = forms.ChoiceField(
         label=_("Language of the claim"),
         choices=[("", _("All languages")), *Language.choices],
         required=False,
+        widget=FilterSelect,
     )
     since = forms.DateField(
         label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
