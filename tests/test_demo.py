@@ -94,6 +94,8 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         )
         base, username, password = match.groups()
         assert base == f"http://127.0.0.1:{port}"
+        fact_checker, more = read_until(process, r"A fact-checker's account: ([\w-]+),", 30)
+        lines += more
         assert any("Database: sqlite3" in line for line in lines)
         assert wait_for_http(f"{base}/healthz", 60) == 200
 
@@ -137,6 +139,16 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         verdict_path = re.search(r'href="(/fr/verdicts/\d+/[\w-]+/)"', verdicts).group(1)
         _, verdict = Browser(base).get(verdict_path)
         assert "Verdict de démonstration" in verdict and "application/ld+json" in verdict
+
+        # The fact-checker's account logs in too, and may not publish.
+        checker = Browser(base)
+        checker.get("/admin/login/")
+        landed, index = checker.post(
+            "/admin/login/?next=/admin/",
+            {"username": fact_checker.group(1), "password": password},
+        )
+        assert landed == f"{base}/admin/" and 'id="count-candidates"' in index
+        assert 'id="count-waiting_editor"' not in index
 
         # Partners read the same verdicts through the API's sync feed, on SQLite too.
         _, feed = Browser(base).get("/api/v1/reviews/")

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             f"Sample article #{article.pk}{' imported' if result.created else ' already there'}: "
             f"{article.title} ({article.appearances.count()} candidate claims)\n"
             f"Public site: http://{addr}/fr/ ({verdicts} published verdicts)\n"
-            f"Admin: http://{addr}/admin/  username: {user.username} (editor, superuser)  "
-            f"password: {password}\n"
-            f"       or username: {fact_checker.username} (fact-checker), same password"
+            f"Admin: http://{addr}/admin/  username: {user.username}  password: {password}"
+            f"  (a superuser, acting as editor)\n"
+            f"       A fact-checker's account: {fact_checker.username}, same password"
         )
