@@ -179,21 +179,21 @@ class RankedSearch:
             f" ORDER BY {distance_sql}, w.published_at DESC, w.id DESC LIMIT %s"
         )
         recent_params = [*fence_params, self.text, self.text, *distance_params, rows]
-        # Older matches by distance alone, which the RUM index returns in order; WITH TIES keeps
-        # every row as far as the last one's, so the final ordering's tie-breaks find theirs.
+        # Older matches, in the final order (ties in rank are the rule: a word met once in the
+        # claim scores the same in every claim), so that every page finds the same rows. The RUM
+        # index returns them by distance, the sort breaks the ties.
         older = self._matches(self.reviews.filter(published_at__lt=self._cutoff()))
         distance_sql, distance_params = self._distance("claims_review.search_vector")
         older = older.annotate(
             search_distance=_raw(distance_sql, distance_params, FloatField())
-        ).order_by("search_distance")
-        older_sql, older_params = older.values("id").query.sql_with_params()
+        ).order_by("search_distance", "-published_at", "-id")
+        older_sql, older_params = older.values("id")[:rows].query.sql_with_params()
         # Only run when the first tier falls short (a one-time filter in the plan).
         sql = (
             f"WITH recent AS MATERIALIZED ({recent}) SELECT id FROM recent UNION ALL"  # noqa: S608
-            f" SELECT id FROM ({older_sql} FETCH FIRST %s ROWS WITH TIES) o"
-            " WHERE (SELECT count(*) FROM recent) < %s"
+            f" SELECT id FROM ({older_sql}) o WHERE (SELECT count(*) FROM recent) < %s"
         )
-        return sql, [*recent_params, *older_params, rows, rows]
+        return sql, [*recent_params, *older_params, rows]
 
     def queryset(self, start=0, stop=None):
         """The results from ``start`` to ``stop`` as a queryset (all of them when stop is None)."""
