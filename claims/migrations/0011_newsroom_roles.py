@@ -63,10 +63,15 @@ def create_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; the groups need them now.
+    # create_permissions skips app configs without a models module, which the migration
+    # state's configs lack; the flag is put back after, so a real registry is left as it was.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
