@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .api.feed import move_in_feed
 from .checking.checks import request_check
 from .models import (
     Article,
@@ -55,6 +56,7 @@ def source_changed(sender, instance, created=False, raw=False, **kwargs):
         return
     if created or current != instance._public_when_loaded or kwargs.get("signal") is post_delete:
         touch_public_pages()
+        move_in_feed(Review.objects.filter(claim_id=instance.claim_id))
     instance._public_when_loaded = current
 
 
@@ -73,7 +75,40 @@ def claim_saved(sender, instance, raw=False, **kwargs):
         return
     published = instance.reviews.filter(state=Review.State.PUBLISHED).values_list("pk", flat=True)
     refresh_search_vectors(list(published))
+    move_in_feed(instance.reviews.all())
     touch_public_pages()
+
+
+# What partners receive with a review: a change to any of these moves it in their feed.
+@receiver(post_save, sender=Speaker)
+def speaker_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        move_in_feed(Review.objects.filter(claim__speaker=instance))
+
+
+@receiver(post_save, sender=Rating)
+def rating_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        move_in_feed(Review.objects.filter(rating=instance))
+
+
+@receiver(post_save, sender=Article)
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        move_in_feed(Review.objects.filter(claim__appearances__article=instance))
+
+
+@receiver(post_save, sender=ClaimAppearance)
+@receiver(post_delete, sender=ClaimAppearance)
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def claim_part_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if isinstance(instance, Correction):
+        move_in_feed(Review.objects.filter(pk=instance.review_id))
+    else:
+        move_in_feed(Review.objects.filter(claim_id=instance.claim_id))
 
 
 @receiver(post_delete, sender=Review)

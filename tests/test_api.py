@@ -207,7 +207,7 @@ class TestFilters:
             new: datetime(2025, 1, 1, tzinfo=UTC),
         }
         for review, stamp in stamps.items():
-            Review.objects.filter(pk=review.pk).update(updated_at=stamp)
+            Review.objects.filter(pk=review.pk).update(updated_at=stamp, synced_at=stamp)
 
         def ids(query):
             return live_ids(client.get(f"/api/v1/reviews/?{query}").json())

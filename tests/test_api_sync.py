@@ -12,6 +12,7 @@ from claims.models import Review, Tombstone
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import (
+    AppearanceFactory,
     ReviewFactory,
     SourceFactory,
     StaffFactory,
@@ -237,3 +238,66 @@ def test_if_modified_since_alone_also_gives_304(client):
     first = client.get("/api/v1/claims/")
     again = client.get("/api/v1/claims/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a source's link dies",
+        "the speaker's name is corrected",
+        "the claim's text is edited",
+        "an appearance is added",
+        "the rating's label is renamed",
+    ],
+)
+def test_a_change_partners_receive_with_a_review_moves_it_in_the_feed(client, change):
+    review = published_verdict()
+    other = published_verdict()
+    partner = Partner(client)
+    partner.catch_up()
+    assert partner.fetch_page() is False  # caught up: nothing new
+    source = review.claim.sources.get()
+    if change == "a source's link dies":
+        source.status = "dead"
+        source.save()
+    elif change == "the speaker's name is corrected":
+        speaker = review.claim.speaker
+        speaker.name = "Herbert Raymond McMaster"
+        speaker.save()
+    elif change == "the claim's text is edited":
+        claim = review.claim
+        claim.text = "Le chômage a baissé de 3 % en 2016, selon l'Insee."
+        claim.save()
+    elif change == "an appearance is added":
+        AppearanceFactory(claim=review.claim)
+    else:
+        rating = review.rating
+        rating.label_en = "Wrong"
+        rating.save()
+    partner.seen.clear()
+    partner.catch_up()
+    moved = [item["id"] for item in partner.seen]
+    if change == "the rating's label is renamed" and other.rating_id == review.rating_id:
+        assert sorted(moved) == sorted([review.pk, other.pk])
+    else:
+        assert moved == [review.pk]
+    assert_mirrors_the_published_set(partner)
+    item = partner.mirror[review.pk]
+    if change == "a source's link dies":
+        assert [s["status"] for s in item["sources"]] == ["dead"]
+
+
+@pytest.mark.django_db
+def test_unrelated_or_unpublished_changes_do_not_move_anything(client):
+    review = published_verdict()
+    draft = ReviewFactory(state="draft", published_at=None)
+    partner = Partner(client)
+    partner.catch_up()
+    partner.seen.clear()
+    SourceFactory(claim=draft.claim)
+    draft_claim = draft.claim
+    draft_claim.text = "Autre chose."
+    draft_claim.save()
+    partner.catch_up()
+    assert partner.seen == [] and set(partner.mirror) == {review.pk}

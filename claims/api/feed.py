@@ -1,6 +1,8 @@
-"""The sync feed: published reviews and tombstones, in (updated_at, id) order, keyset-paged.
+"""The sync feed: published reviews and tombstones, in (synced_at, id) order, keyset-paged.
 
-A partner resumes from the last (updated_at, id) it saw. A row whose ``updated_at`` was taken
+``synced_at`` moves whenever what a partner receives for a review changes: the review itself,
+or its claim, speaker, sources, appearances, rating or corrections (claims.signals).
+A partner resumes from the last (synced_at, id) it saw. A row whose ``synced_at`` was taken
 inside a transaction that commits late would land behind such a cursor and be missed, so the
 feed only serves rows older than a *horizon* that no uncommitted change can fall behind: the
 start of the oldest transaction now writing to the database, and at most now minus
@@ -37,6 +39,12 @@ SELECT LEAST(
 """
 
 
+def move_in_feed(reviews):
+    """Put these reviews, if published, at the end of the partner feed: what partners receive
+    for them changed through a related row (their claim, speaker, a source…)."""
+    return reviews.filter(state=Review.State.PUBLISHED).update(synced_at=timezone.now())
+
+
 def sync_horizon():
     """The instant before which every change has committed: the feed serves nothing newer."""
     lag = settings.API_SYNC_SAFETY_LAG
@@ -51,21 +59,21 @@ class InvalidCursor(ValueError):
     pass
 
 
-def encode_cursor(updated_at, pk):
-    raw = f"{updated_at.isoformat()}|{pk}".encode()
+def encode_cursor(synced_at, pk):
+    raw = f"{synced_at.isoformat()}|{pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(token):
-    """``(updated_at, id)`` from an opaque cursor; InvalidCursor if it is not one of ours."""
+    """``(synced_at, id)`` from an opaque cursor; InvalidCursor if it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         stamp, pk = raw.split("|")
-        updated_at = datetime.fromisoformat(stamp)
-        if updated_at.tzinfo is None:
+        synced_at = datetime.fromisoformat(stamp)
+        if synced_at.tzinfo is None:
             raise ValueError("naive")
         # In UTC, as we make them: PostgreSQL refuses offsets beyond ±15:59 that Python takes.
-        return updated_at.astimezone(UTC), int(pk)
+        return synced_at.astimezone(UTC), int(pk)
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor(token) from exc
 
@@ -91,9 +99,9 @@ def _after(model, time_field, id_field, stamp, pk):
 
 @dataclass
 class SyncPage:
-    entries: list  # (id, updated_at, kind), oldest first
+    entries: list  # (id, synced_at or deleted_at, kind), oldest first
     has_more: bool
-    cursor: tuple | None  # where the next page starts: (updated_at, id)
+    cursor: tuple | None  # where the next page starts: (synced_at, id)
     horizon: datetime  # nothing changed since then is in this page
 
 
@@ -120,14 +128,14 @@ def sync_page(live, size, after=None, since=None, before=None):
         )
 
     parts = [
-        window(live.order_by(), "updated_at", "id", LIVE),
+        window(live.order_by(), "synced_at", "id", LIVE),
         window(
-            Review.objects.filter(state=Review.State.UNPUBLISHED), "updated_at", "id", UNPUBLISHED
+            Review.objects.filter(state=Review.State.UNPUBLISHED), "synced_at", "id", UNPUBLISHED
         ),
         window(Tombstone.objects.all(), "deleted_at", "review_id", DELETED),
     ]
     if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(parts[0].union(*parts[1:], all=True).order_by("updated_at", "id")[: size + 1])
+        rows = list(parts[0].union(*parts[1:], all=True).order_by("synced_at", "id")[: size + 1])
     else:  # SQLite (the demo) cannot limit the parts of a UNION: merge them here instead
         rows = sorted((row for part in parts for row in part), key=lambda row: (row[1], row[0]))
         rows = rows[: size + 1]

@@ -38,13 +38,15 @@ class ReviewFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         field_name="claim__language", choices=Language.choices, help_text="The claim's language."
     )
+    # The feed's time: the review or anything partners receive with it (claims.api.feed).
     updated_since = UTCIsoDateTimeFilter(
-        field_name="updated_at",
+        field_name="synced_at",
         lookup_expr="gte",
-        help_text="Changed at or after this instant (ISO 8601 with a time zone).",
+        help_text="Changed at or after this instant (ISO 8601 with a time zone): the review, "
+        "or its claim, speaker, sources, appearances, rating or corrections.",
     )
     updated_before = UTCIsoDateTimeFilter(
-        field_name="updated_at",
+        field_name="synced_at",
         lookup_expr="lt",
         help_text="Changed before this instant (ISO 8601 with a time zone).",
     )

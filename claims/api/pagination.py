@@ -1,6 +1,6 @@
 """Keyset paging: each page ends with an opaque cursor to the next, stable under inserts.
 
-``SyncPagination`` walks the review feed on (updated_at, id) and always hands back a cursor,
+``SyncPagination`` walks the review feed on (synced_at, id) and always hands back a cursor,
 even on the last page, to poll later; ``IdPagination`` walks other lists by id.
 """
 

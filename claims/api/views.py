@@ -117,7 +117,9 @@ _sync_item = PolymorphicProxySerializer(
     summary="Published reviews and tombstones, oldest change first (the sync feed)",
     description=(
         "Every published review, and `{id, deleted: true, updated_at}` for each review that "
-        "was public and was unpublished or deleted, ordered by `(updated_at, id)`. Follow "
+        "was public and was unpublished or deleted, ordered by when each last changed for "
+        "partners (the review, or its claim, speaker, sources, appearances, rating or "
+        "corrections: an item comes again when any of them changes), then id. Follow "
         "`next` while `has_more`; keep the last `next` and poll it for later changes. Rows "
         "changed in the last seconds are held back until no earlier change can still commit. "
         "`rating`, `speaker` and `language` filter published reviews only; tombstones are "
@@ -150,9 +152,9 @@ class ReviewList(PublicAPIView):
         items = review_items([rows[pk] for pk in live_ids if pk in rows], public_origin(request))
         live = iter(items)
         results = []
-        for pk, updated_at, kind in page.entries:
+        for pk, changed_at, kind in page.entries:
             if kind != LIVE:
-                results.append(s.tombstone(pk, updated_at))
+                results.append(s.tombstone(pk, changed_at))
             elif pk in rows:  # else unpublished since: its tombstone comes on a later page
                 results.append(next(live))
         response = self.paginator.get_paginated_response(results)

@@ -95,6 +95,17 @@ class Rating(models.Model):
         return self.definition(get_language())
 
 
+class ChangedForPartnersField(models.DateTimeField):
+    """Takes the review's ``updated_at`` on each of its saves, so both name the same instant;
+    signals move it alone when a related row changes (claims.api.feed.move_in_feed)."""
+
+    def pre_save(self, model_instance, add):
+        # updated_at is declared first, so its auto_now value is already set.
+        value = model_instance.updated_at
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Review(models.Model):
     """The verdict on a claim, from draft to publication."""
 
@@ -154,8 +165,14 @@ class Review(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # When what partners receive for this review last changed: its own saves, and changes to
+    # its claim, speaker, sources, appearances, rating or corrections (claims.signals). The
+    # partner feed is ordered on it, so such a change moves the review in the feed.
+    synced_at = ChangedForPartnersField(
+        _("changed for partners at"), default=timezone.now, editable=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at", "synced_at"])
 
     LIVE_STATES = (State.DRAFT, State.IN_REVIEW, State.PUBLISHED)
 
@@ -192,11 +209,19 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["state", "-published_at"], name="review_published_idx"),
             models.Index(fields=["updated_at", "id"], name="review_updated_idx"),
+            models.Index(fields=["synced_at", "id"], name="review_synced_idx"),
         ]
 
     def __str__(self):
         rating = f"{self.rating} — " if self.rating_id else ""
         return f"{rating}{self.claim}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" in update_fields:
+            # Whatever changes the review changes what partners receive.
+            kwargs["update_fields"] = {*update_fields, "synced_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public:verdict", kwargs={"pk": self.pk, "slug": self.slug})
