@@ -295,7 +295,8 @@ def main():
         from claims.publishing.verdicts import published_reviews
 
         keys = list(
-            published_reviews().order_by("updated_at", "id").values_list("updated_at", "pk")
+            # The feed's own order and cursor: (synced_at, id).
+            published_reviews().order_by("synced_at", "id").values_list("synced_at", "pk")
         )
         published = len(keys)
         rng = random.Random(1)
