@@ -176,8 +176,10 @@ class ReviewDetail(PublicAPIView):
 
 _language = OpenApiParameter(
     "language",
-    enum=Language.values,
-    description="Language of the rating label and page URL; the claim's language by default.",
+    # Empty means the default, as in the lists' filters (an HTML form sends it so).
+    enum=[*Language.values, ""],
+    description="Language of the rating label and page URL; the claim's language by default "
+    "(also when empty).",
 )
 
 
