@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import Error as PlaywrightError
 
 from claims.demo import SAMPLE_ARTICLE
 from claims.models import Claim, Correction, ImportJob, Review, Source
@@ -70,8 +71,21 @@ class Session:
 
     def go(self, path):
         response = self.page.goto(self.base + path)
-        assert response.status == 200, f"{path} answered {response.status}"
+        if response is None:  # no new document (the page was there, refreshing itself): reload
+            response = self.page.reload()
+        assert response is not None and response.status == 200, f"{path} answered {response.status}"
         return self.page
+
+    def settled(self, path):
+        """True once the page shows ``path`` and no longer refreshes itself."""
+        try:
+            self.page.wait_for_load_state()
+            return (
+                self.page.url == self.base + path
+                and not self.page.locator("meta[http-equiv=refresh]").count()
+            )
+        except PlaywrightError:  # a reload was under way
+            return False
 
     def shot(self, step):
         return self.tab.screenshot(f"workflow-{step}")
@@ -98,10 +112,15 @@ def test_import_to_published_and_corrected_verdict(browser, live_server, worker,
     page.select_option("select[name=language]", "fr")
     page.click("input[name=_save]")
     job = wait_for(
-        lambda: ImportJob.objects.filter(state=ImportJob.State.DONE).first(), "the import"
+        lambda: ImportJob.objects.filter(
+            created_by=checker, state__in=[ImportJob.State.DONE, ImportJob.State.FAILED]
+        ).first(),
+        "the import",
     )
+    assert job.state == ImportJob.State.DONE, job.error
     claim = Claim.objects.get(appearances__article=job.article, text__startswith=CLAIM_START)
-    fc.go(f"/admin/claims/importjob/{job.pk}/change/")
+    # The job's page reloads itself every 2 s until the job ends: wait for its last reload.
+    wait_for(lambda: fc.settled(f"/admin/claims/importjob/{job.pk}/change/"), "the job's page")
     fc.shot("01-imported")
 
     # Triage: select the claim for checking from the list.
