@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -23,7 +22,7 @@ from ..models import (
     Speaker,
 )
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
-from .common import ArticleFilter, SpeakerFilter
+from .common import ArticleFilter, SpeakerFilter, action_form_page
 from .sources import SourceCheckInline, status_badge
 
 
@@ -318,16 +317,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
             self.message_user(request, refusal, messages.WARNING)
 
     def _action_page(self, request, queryset, form, title, action_name):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "form": form,
-            "objects": queryset,
-            "action_name": action_name,
-            "cancel_url": reverse("admin:claims_claim_changelist"),
-        }
-        return TemplateResponse(request, "admin/claims/action_form.html", context)
+        cancel_url = reverse("admin:claims_claim_changelist")
+        return action_form_page(
+            self, request, form, title, cancel_url, objects=queryset, action_name=action_name
+        )
 
     @admin.action(description=_("Select for checking"), permissions=["triage"])
     def select_for_checking(self, request, queryset):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, Exists, OuterRef
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, ClaimAppearance, Speaker
@@ -62,3 +63,16 @@ class ArticleFilter(MostUsedFilter):
         return queryset.filter(
             Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article_id=pk))
         )
+
+
+def action_form_page(model_admin, request, form, title, cancel_url, **context):
+    """The page asking for what a workflow action needs (a reason, an assignee, a note)."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "form": form,
+        "cancel_url": cancel_url,
+        **context,
+    }
+    return TemplateResponse(request, "admin/claims/action_form.html", context)

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from ..workflow.reviews import (
     submit_review,
 )
 from ..workflow.roles import can
+from .common import action_form_page
 
 
 class RatingInline(admin.TabularInline):
@@ -368,15 +368,8 @@ class ReviewAdmin(SimpleHistoryAdmin):
         return self._action_page(request, review, form, _("Send back to the author"))
 
     def _action_page(self, request, review, form, title):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": review,
-            "title": title,
-            "form": form,
-            "cancel_url": self._change_url(review),
-        }
-        return TemplateResponse(request, "admin/claims/action_form.html", context)
+        cancel_url = self._change_url(review)
+        return action_form_page(self, request, form, title, cancel_url, original=review)
 
     @admin.display(description=_("claim"), ordering="claim__text")
     def claim_text(self, review):
