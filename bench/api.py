@@ -18,8 +18,11 @@ Redis on every request, as in production.
 1. wrk (``/usr/bin/wrk``, as bench/public_pages.py) loads each API answer, then the constant
    response of the same size, alternating ``--rounds`` times after 3 s warm-ups: a sync feed
    page of ``--page-size`` (20 positions in the feed, cycled), a review's detail (20 cycled), and
-   the feed page again with the ETag in ``If-None-Match`` (a 304). The ratio of the request rates
-   is the figure (goals: ≥ 50 % for a page, ≥ 80 % for a 304).
+   the feed page again with the ETag in ``If-None-Match`` (a 304), on a server as in production,
+   where a repeated request gets the answer kept under the version stamp (claims/api/caching.py);
+   then the page and the detail again on a server that keeps nothing (``API_CACHE_SECONDS=0``),
+   so each answer is built afresh. The ratio of the request rates is the figure (goals: ≥ 50 %
+   for a page, ≥ 80 % for a 304).
 2. A full sync: a fresh one-worker gunicorn, then one Python client walks the feed from the
    start through ``next`` until ``has_more`` is false, for each of ``--sync-page-sizes``: wall
    time, pages, items (checked: every published verdict once), and the worker's RSS before and
@@ -318,12 +321,22 @@ def main():
         etag = headers.get("ETag")
         if etag is None:
             raise SystemExit("the feed gave no ETag")
+        server_builds = False
+        page_label = f"sync feed page of {args.page_size} ({SAMPLES} positions)"
+        detail_label = f"review detail ({SAMPLES} cycled)"
         targets = [
-            (f"sync feed page of {args.page_size} ({SAMPLES} positions)", feed_paths, {}, 200),
-            (f"review detail ({SAMPLES} cycled)", detail_paths, {}, 200),
+            (f"{page_label}, kept", feed_paths, {}, 200),
+            (f"{detail_label}, kept", detail_paths, {}, 200),
             ("feed page, 304 (`If-None-Match`)", feed_paths, {"If-None-Match": etag}, 304),
+            # Then on a server that keeps no answer (API_CACHE_SECONDS=0): built every time.
+            (f"{page_label}, built", feed_paths, {}, 200),
+            (f"{detail_label}, built", detail_paths, {}, 200),
         ]
         for label, paths, request_headers, expected in targets:
+            if label.endswith(", built") and not server_builds:
+                stop(server)
+                server, port = start_gunicorn({**env, "API_CACHE_SECONDS": "0"}, args.workers)
+                server_builds = True
             sizes = []
             for path in paths:
                 status, _headers, body = fetch(port, path, request_headers)
@@ -362,6 +375,7 @@ def main():
 
         for label, paths, request_headers, _expected in targets:
             constant_paths = next(row[3] for row in rows if row[0] == label)
+            settings.API_CACHE_SECONDS = 0 if label.endswith(", built") else 300
             cpu[label] = (
                 cpu_per_request(paths, request_headers),
                 cpu_per_request(constant_paths, request_headers),

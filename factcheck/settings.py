@@ -249,6 +249,10 @@ API_SYNC_SAFETY_LAG = float(env("API_SYNC_SAFETY_LAG", "2"))
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 API_EXPORT_CHUNK_SIZE = 500
+# Full API answers are kept this long under the public version stamp, as public pages are
+# (claims/api/caching.py): served only to requests that passed the key check and the rate
+# limit, and only where the same request with the answer's ETag would get a 304. 0 turns it off.
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
 # Requests per minute: anonymous clients per address (IPv6 per /64), and a new API key's
 # default (each key has its own, set by staff in the admin). Counted in Redis.
 API_ANON_RATE = env_int("API_ANON_RATE", 60)

@@ -26,15 +26,16 @@ def _real_services_only():
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """Rendered pages are cached under a version stamp that only moves when a transaction
-    commits; tests that roll back would see each other's pages. tests/test_freshness.py and
-    tests/test_page_cache.py turn it on, on committed data. The stamp is read afresh on every
-    request (a Celery worker or another test's commit may move it); test_page_cache.py
-    checks the memo's bound."""
+    """Rendered pages and API answers are cached under a version stamp that only moves when a
+    transaction commits; tests that roll back would see each other's pages. Tests of the
+    caches turn them on, on committed data (test_freshness.py, test_page_cache.py,
+    test_api_caching.py, test_api_sync.py). The stamp is read afresh on every request (a Celery
+    worker or another test's commit may move it); test_page_cache.py checks the memo's bound."""
     from claims.publishing.freshness import forget_public_version
     from claims.views.page_cache import local_pages
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.API_CACHE_SECONDS = 0
     settings.PUBLIC_VERSION_MEMO_SECONDS = 0
     forget_public_version()
     local_pages.clear()

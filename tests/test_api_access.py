@@ -200,6 +200,16 @@ class TestLimits:
             allowed = sum(pool.map(burst, range(50)))
         assert allowed == 100
 
+    def test_a_window_s_counter_expires_just_after_the_window(self, settings):
+        import redis
+
+        hit("ip:expiry", 10)
+        hit("ip:expiry", 10)  # the second request must not push the expiry back
+        window = int(time.time() // WINDOW)
+        key = f"{settings.API_RATE_KEY_PREFIX}:ip:expiry:{window}"
+        ttl = redis.Redis.from_url(settings.REDIS_URL).ttl(key)
+        assert 0 < ttl <= WINDOW + 5
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_burst_on_a_live_server_gets_exactly_the_limit(live_server, settings):

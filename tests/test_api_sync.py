@@ -76,6 +76,17 @@ def assert_mirrors_the_published_set(partner):
 
 @pytest.mark.django_db
 def test_a_partner_walking_the_feed_while_verdicts_change_ends_with_the_published_set(client):
+    walk_the_feed_while_verdicts_change(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_with_answers_kept_under_the_version_stamp(client, settings):
+    """Kept answers (claims/api/caching.py) must not hide a single change from the walk."""
+    settings.API_CACHE_SECONDS = 300
+    walk_the_feed_while_verdicts_change(client)
+
+
+def walk_the_feed_while_verdicts_change(client):
     editor = StaffFactory()
     reviews = [published_verdict() for _ in range(6)]
     drafts = [draft_ready_to_publish() for _ in range(3)]
@@ -252,18 +263,29 @@ def test_if_modified_since_alone_also_gives_304(client):
     assert again.status_code == 304
 
 
+CHANGES = [
+    "a source's link dies",
+    "the speaker's name is corrected",
+    "the claim's text is edited",
+    "an appearance is added",
+    "the rating's label is renamed",
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "change",
-    [
-        "a source's link dies",
-        "the speaker's name is corrected",
-        "the claim's text is edited",
-        "an appearance is added",
-        "the rating's label is renamed",
-    ],
-)
+@pytest.mark.parametrize("change", CHANGES)
 def test_a_change_partners_receive_with_a_review_moves_it_in_the_feed(client, change):
+    change_a_related_row_and_catch_up(client, change)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_moved_review_is_not_hidden_by_kept_answers(client, settings, change):
+    settings.API_CACHE_SECONDS = 300
+    change_a_related_row_and_catch_up(client, change)
+
+
+def change_a_related_row_and_catch_up(client, change):
     review = published_verdict()
     other = published_verdict()
     partner = Partner(client)

@@ -31,6 +31,7 @@ from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
+from .caching import kept_response
 from .feed import LIVE, appearances_by_claim, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
 from .items import VerdictURLs, item_rows, review_items
@@ -73,8 +74,9 @@ ERRORS = {
 JSON_ERRORS = {(status, "application/json"): response for status, response in ERRORS.items()}
 
 
-class NotModified(Exception):
-    """Carries the 304 prepared by ``caching.conditional`` past the view's handler."""
+class EarlyAnswer(Exception):
+    """Carries the 304 or the kept answer found by ``caching.conditional`` past the view's
+    handler."""
 
     def __init__(self, response):
         self.response = response
@@ -94,13 +96,14 @@ class PublicAPIView(GenericAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # Only now, past the key check and the rate limit: a 304 is a request like any other.
-        not_modified = getattr(request._request, "not_modified", None)
-        if not_modified is not None:
-            raise NotModified(not_modified)
+        # Only now, past the key check and the rate limit: a 304 or a kept answer is a request
+        # like any other.
+        early = getattr(request._request, "not_modified", None) or kept_response(request._request)
+        if early is not None:
+            raise EarlyAnswer(early)
 
     def handle_exception(self, exc):
-        if isinstance(exc, NotModified):
+        if isinstance(exc, EarlyAnswer):
             return exc.response
         return super().handle_exception(exc)
 

@@ -41,9 +41,9 @@ ENTRY_FORMAT = "3"
 
 
 def page_key(request, stamp):
-    """The cache key of this request's page at ``stamp``: the host and the full path with its
-    query (the path carries the language: /fr/, /en/)."""
-    text = f"{stamp}|{request.get_host()}|{request.get_full_path()}"
+    """The cache key of this request's page at ``stamp``: scheme, host and the full path with
+    its query (the path carries the language: /fr/, /en/), as absolute links are made of them."""
+    text = f"{stamp}|{request.build_absolute_uri()}"
     return f"public-page:{ENTRY_FORMAT}:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -121,8 +121,10 @@ def cached_entry(request, stamp):
     return entry
 
 
-def store_entry(request, stamp, response):
-    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+def store_entry(request, stamp, response, seconds=None):
+    """Keep this rendered response for ``seconds`` (``PUBLIC_PAGE_CACHE_SECONDS``)."""
+    if seconds is None:
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     entry = (response.content, list(response.items()), time.time() + seconds)
     key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)

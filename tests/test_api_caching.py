@@ -1,0 +1,132 @@
+"""Full API answers kept under the public version stamp (claims/api/caching.py): a repeated
+request is answered without a query, but still after the key check and the rate limit, and
+never after a change or while the feed holds rows back."""
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from claims.api.keys import new_key
+from claims.models import ApiKey
+from claims.publishing.freshness import KEY as VERSION_KEY
+from claims.publishing.verdicts import correct_review, unpublish_review
+
+from .factories import StaffFactory, published_verdict
+
+# The stamp only moves when a transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def answers_kept(settings):
+    settings.API_CACHE_SECONDS = 300
+    settings.API_SYNC_SAFETY_LAG = 0
+
+
+def urls(review):
+    return [
+        "/api/v1/reviews/",
+        "/api/v1/reviews/?page_size=1",
+        f"/api/v1/reviews/{review.pk}/",
+        f"/api/v1/reviews/{review.pk}/claimreview?language=en",
+        "/api/v1/claims/",
+        f"/api/v1/claims/{review.claim_id}/",
+        "/api/v1/speakers/",
+        "/api/v1/ratings/",
+    ]
+
+
+def test_a_repeated_request_gets_the_same_answer_without_a_query(client, django_assert_num_queries):
+    review = published_verdict()
+    origin = {"HTTP_ORIGIN": "https://partenaire.example"}
+    for url in urls(review):
+        first = client.get(url, **origin)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            again = client.get(url, **origin)
+        assert again.status_code == 200
+        assert again.content == first.content, url
+        assert again["Content-Type"] == first["Content-Type"]
+        assert again["ETag"] == first["ETag"]
+        assert again["Cache-Control"] == first["Cache-Control"]
+        assert again["Access-Control-Allow-Origin"] == "*"
+
+
+def test_each_address_and_query_has_its_own_answer(client):
+    published_verdict()
+    published_verdict()
+    one = client.get("/api/v1/reviews/?page_size=1").json()
+    both = client.get("/api/v1/reviews/?page_size=2").json()
+    assert len(one["results"]) == 1 and len(both["results"]) == 2
+    # Absolute links are made from the host the partner asked.
+    other = client.get("/api/v1/reviews/?page_size=1", HTTP_HOST="127.0.0.1").json()
+    assert other["next"].startswith("http://127.0.0.1/")
+    assert one["next"].startswith("http://testserver/")
+
+
+def test_a_change_partners_could_see_is_served_at_once(client):
+    review = published_verdict()
+    before = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    correct_review(review, "Conclusion précisée.", StaffFactory(), conclusion="Faux, à 2 %.")
+    after = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    assert (before["conclusion"], after["conclusion"]) == (review.conclusion, "Faux, à 2 %.")
+    unpublish_review(review, StaffFactory())
+    assert client.get(f"/api/v1/reviews/{review.pk}/").status_code == 404
+    feed = client.get("/api/v1/reviews/").json()["results"]
+    assert feed == [{"id": review.pk, "deleted": True, "updated_at": feed[0]["updated_at"]}]
+
+
+def test_kept_answers_are_still_counted_against_the_rate_limit(client, settings):
+    published_verdict()
+    settings.API_ANON_RATE = 2
+    statuses = [client.get("/api/v1/ratings/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_a_kept_answer_is_not_served_to_a_revoked_key(client):
+    published_verdict()
+    api_key = ApiKey(name="Partenaire")
+    key = new_key(api_key)
+    api_key.save()
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    assert client.get("/api/v1/ratings/", **headers).status_code == 200
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    assert client.get("/api/v1/ratings/", **headers).status_code == 401
+
+
+def test_the_feed_is_not_kept_while_it_holds_rows_back(client, settings):
+    settings.API_SYNC_SAFETY_LAG = 3600
+    published_verdict()
+    assert client.get("/api/v1/reviews/").json()["results"] == []
+    settings.API_SYNC_SAFETY_LAG = 0
+    assert len(client.get("/api/v1/reviews/").json()["results"]) == 1
+
+
+def test_errors_and_the_streamed_datafeed_are_not_kept(client, django_assert_max_num_queries):
+    review = published_verdict()
+    assert client.get("/api/v1/reviews/999999/").status_code == 404
+    with django_assert_max_num_queries(10) as queries:
+        client.get("/api/v1/reviews/999999/")
+    assert len(queries) >= 1
+    first = b"".join(client.get("/api/v1/datafeed").streaming_content)
+    again = client.get("/api/v1/datafeed")
+    assert again.streaming and b"".join(again.streaming_content) == first
+    assert str(review.pk).encode() in first
+
+
+def test_a_new_stamp_leaves_every_kept_answer_behind(client, django_assert_max_num_queries):
+    published_verdict()
+    client.get("/api/v1/ratings/")
+    cache.delete(VERSION_KEY)  # as after a Redis restart: the next request makes a new stamp
+    with django_assert_max_num_queries(5) as queries:
+        client.get("/api/v1/ratings/")
+    assert len(queries) >= 1
+
+
+def test_off_when_api_cache_seconds_is_0(client, settings, django_assert_max_num_queries):
+    settings.API_CACHE_SECONDS = 0
+    published_verdict()
+    client.get("/api/v1/ratings/")
+    with django_assert_max_num_queries(5) as queries:
+        client.get("/api/v1/ratings/")
+    assert len(queries) >= 1
