@@ -372,6 +372,25 @@ class TestErrors:
             assert response.json()["error"]["code"] == "method_not_allowed"
             assert "GET" in response["Allow"]
 
+    @pytest.mark.parametrize(
+        "accept",
+        [None, "*/*", "application/json", "application/json, */*", "text/html, */*;q=0.8"],
+    )
+    def test_json_for_any_accept_that_takes_it(self, client, accept):
+        headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+        response = client.get("/api/v1/ratings/", **headers)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+
+    def test_406_for_an_accept_that_refuses_json(self, client):
+        response = client.get("/api/v1/ratings/", HTTP_ACCEPT="text/html")
+        assert response.status_code == 406
+        assert response.json()["error"]["code"] == "not_acceptable"
+
+    def test_drf_s_format_parameter_still_works(self, client):
+        assert client.get("/api/v1/ratings/?format=json").status_code == 200
+        assert client.get("/api/v1/ratings/?format=xml").status_code == 404
+
 
 class TestSchemaAndDocs:
     PATHS = {
