@@ -210,6 +210,14 @@ class TestLimits:
         ttl = redis.Redis.from_url(settings.REDIS_URL).ttl(key)
         assert 0 < ttl <= WINDOW + 5
 
+    def test_counting_goes_on_after_redis_forgets_its_scripts(self, settings):
+        import redis
+
+        assert hit("ip:flushed", 2) is None
+        redis.Redis.from_url(settings.REDIS_URL).script_flush()  # as after a Redis restart
+        assert hit("ip:flushed", 2) is None
+        assert hit("ip:flushed", 2) is not None
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_burst_on_a_live_server_gets_exactly_the_limit(live_server, settings):
