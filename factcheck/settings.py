@@ -253,6 +253,9 @@ API_EXPORT_CHUNK_SIZE = 500
 # (claims/api/caching.py): served only to requests that passed the key check and the rate
 # limit, and only where the same request with the answer's ETag would get a 304. 0 turns it off.
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300)
+# Bytes of answers each web process keeps in its own memory (least recently used out first);
+# never in Redis, which a full sync's hundreds of megabytes of pages would fill.
+API_CACHE_BYTES = env_int("API_CACHE_BYTES", 32 * 1024 * 1024)
 # Requests per minute: anonymous clients per address (IPv6 per /64), and a new API key's
 # default (each key has its own, set by staff in the admin). Counted in Redis.
 API_ANON_RATE = env_int("API_ANON_RATE", 60)

@@ -31,6 +31,7 @@ def _no_page_cache(settings):
     caches turn them on, on committed data (test_freshness.py, test_page_cache.py,
     test_api_caching.py, test_api_sync.py). The stamp is read afresh on every request (a Celery
     worker or another test's commit may move it); test_page_cache.py checks the memo's bound."""
+    from claims.api.caching import answers
     from claims.publishing.freshness import forget_public_version
     from claims.views.page_cache import local_pages
 
@@ -39,6 +40,7 @@ def _no_page_cache(settings):
     settings.PUBLIC_VERSION_MEMO_SECONDS = 0
     forget_public_version()
     local_pages.clear()
+    answers.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from claims.api.caching import answers
 from claims.api.keys import new_key
 from claims.models import ApiKey
 from claims.publishing.freshness import KEY as VERSION_KEY
+from claims.publishing.freshness import public_version
 from claims.publishing.verdicts import correct_review, unpublish_review
+from claims.views.page_cache import page_key
 
 from .factories import StaffFactory, published_verdict
 
@@ -130,3 +133,15 @@ def test_off_when_api_cache_seconds_is_0(client, settings, django_assert_max_num
     with django_assert_max_num_queries(5) as queries:
         client.get("/api/v1/ratings/")
     assert len(queries) >= 1
+
+
+def test_answers_stay_in_the_process_within_their_budget(client, settings):
+    review = published_verdict()
+    response = client.get(f"/api/v1/reviews/{review.pk}/")
+    assert 0 < answers.nbytes <= settings.API_CACHE_BYTES
+    # Nothing in Redis, which is also the Celery broker.
+    assert cache.get(page_key(response.wsgi_request, public_version()[0])) is None
+    settings.API_CACHE_BYTES = 100  # smaller than any answer: nothing is kept
+    answers.clear()
+    client.get(f"/api/v1/reviews/{review.pk}/")
+    assert answers.nbytes == 0

@@ -6,6 +6,10 @@ The cache keeps an answer exactly when the answer gets an ETag, under that ETag'
 client sending that ETag would be told 304, so serving the kept body instead is as fresh as a
 304 is. Kept answers are served, like 304s, only once the view has checked the API key and
 counted the request against its rate limit (``PublicAPIView.initial``).
+
+Answers are kept in each web process's memory only, up to ``API_CACHE_BYTES``, least recently
+used out first: a full sync walks hundreds of megabytes of distinct pages, which must not land
+in Redis, also the Celery broker.
 """
 
 import time
@@ -17,7 +21,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from ..publishing.freshness import public_etag, public_version
-from ..views.page_cache import cacheable, cached_entry, store_entry
+from ..views.page_cache import LocalPages, cacheable, page_key
+
+answers = LocalPages("API_CACHE_BYTES")
 
 
 def _validators():
@@ -69,7 +75,7 @@ def conditional(view):
                 # The view answers it once it has checked the key and counted the request.
                 request.not_modified = not_modified
             elif keep:
-                request.api_kept = cached_entry(request, stamp)
+                request.api_kept = answers.get(stamp, page_key(request, stamp))
         response = view(request, *args, **kwargs)
         if response is getattr(request, "not_modified", None):
             return response
@@ -83,7 +89,9 @@ def conditional(view):
                 if hasattr(response, "render"):  # DRF renders after the view, we need it now
                     response.render()
                 if cacheable(request, response):
-                    store_entry(request, stamp, response, settings.API_CACHE_SECONDS)
+                    seconds = settings.API_CACHE_SECONDS
+                    entry = (response.content, list(response.items()), time.time() + seconds)
+                    answers.put(stamp, page_key(request, stamp), entry, seconds)
             response.headers["ETag"] = etag
             # Whole seconds: only once the stamp's second is over can no later change share it.
             second = int(last_modified.timestamp())

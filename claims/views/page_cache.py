@@ -49,9 +49,10 @@ def page_key(request, stamp):
 
 class LocalPages:
     """Pages kept in this process's memory, least recently used first out, for one stamp at
-    a time: seeing a new stamp empties it."""
+    a time: seeing a new stamp empties it. ``limit_setting`` names the setting of its size."""
 
-    def __init__(self):
+    def __init__(self, limit_setting="PUBLIC_PAGE_LOCAL_CACHE_BYTES"):
+        self.limit_setting = limit_setting
         self._lock = threading.Lock()
         self._pages = OrderedDict()
         self._stamp = None
@@ -73,7 +74,7 @@ class LocalPages:
             return entry
 
     def put(self, stamp, key, entry, seconds):
-        limit = settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES
+        limit = getattr(settings, self.limit_setting)
         size = len(entry[0]) + sum(len(name) + len(value) for name, value in entry[1])
         if size > limit or seconds <= 0:  # also when the layer is off (limit 0)
             return
@@ -121,10 +122,8 @@ def cached_entry(request, stamp):
     return entry
 
 
-def store_entry(request, stamp, response, seconds=None):
-    """Keep this rendered response for ``seconds`` (``PUBLIC_PAGE_CACHE_SECONDS``)."""
-    if seconds is None:
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+def store_entry(request, stamp, response):
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     entry = (response.content, list(response.items()), time.time() + seconds)
     key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)
