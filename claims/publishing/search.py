@@ -10,9 +10,8 @@ SQLite, fall back to a plain substring match.
 import datetime
 
 from django.db import connection, connections
-from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q, Subquery, Value
+from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_migrate
 
 CONFIGS = ("factcheck_fr", "factcheck_en")
@@ -140,6 +139,7 @@ class RankedSearch:
         self.reviews = reviews
         self.text = text
         self.distance = distance  # SQL with a {vector} placeholder and the query's parameters
+        self._cutoff_date = None
 
     def _distance(self, vector):
         return self.distance.format(vector=vector), [self.text, self.text]
@@ -150,9 +150,17 @@ class RankedSearch:
         )
 
     def _cutoff(self):
-        """Publication date of the RECENT-th newest verdict: older ones are the second tier."""
-        newest = self.reviews.order_by("-published_at").values("published_at")
-        return Coalesce(Subquery(newest[RECENT - 1 : RECENT]), Value(_BEFORE_ALL))
+        """Publication date of the RECENT-th newest verdict: older ones are the second tier.
+
+        Read once, before the search query, so that the planner sees the date: as a subquery
+        its selectivity was a guess (a third of the table), and at 1,000,000 verdicts PostgreSQL
+        ANDed the text index's two matches of a rare word with a scan of the date index over
+        every older verdict, 52 ms (docs/benchmarks.md, "Search").
+        """
+        if self._cutoff_date is None:
+            newest = self.reviews.order_by("-published_at").values_list("published_at", flat=True)
+            self._cutoff_date = next(iter(newest[RECENT - 1 : RECENT]), None) or _BEFORE_ALL
+        return Value(self._cutoff_date)
 
     def _ordered(self, reviews):
         distance_sql, params = self._distance("claims_review.search_vector")
