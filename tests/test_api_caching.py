@@ -2,12 +2,16 @@
 request is answered without a query, but still after the key check and the rate limit, and
 never after a change or while the feed holds rows back."""
 
+import time
+
 import pytest
+import redis
 from django.core.cache import cache
 from django.utils import timezone
 
 from claims.api.caching import answers
 from claims.api.keys import new_key
+from claims.api.throttling import WINDOW
 from claims.models import ApiKey
 from claims.publishing.freshness import KEY as VERSION_KEY
 from claims.publishing.freshness import public_version
@@ -15,6 +19,7 @@ from claims.publishing.verdicts import correct_review, unpublish_review
 from claims.views.page_cache import page_key
 
 from .factories import StaffFactory, published_verdict
+from .test_api_access import away_from_window_end
 
 # The stamp only moves when a transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,3 +150,17 @@ def test_answers_stay_in_the_process_within_their_budget(client, settings):
     answers.clear()
     client.get(f"/api/v1/reviews/{review.pk}/")
     assert answers.nbytes == 0
+
+
+def test_a_client_over_its_limit_gets_the_429_counted_once(client, settings):
+    published_verdict()
+    settings.API_ANON_RATE = 2
+    away_from_window_end()
+    first = client.get("/api/v1/ratings/")
+    revalidated = client.get("/api/v1/ratings/", HTTP_IF_NONE_MATCH=first["ETag"])
+    refused = client.get("/api/v1/ratings/")  # would be a kept answer
+    assert (first.status_code, revalidated.status_code, refused.status_code) == (200, 304, 429)
+    assert refused["Retry-After"] and refused.json()["error"]["code"] == "throttled"
+    counters = redis.Redis.from_url(settings.REDIS_URL)
+    window = int(time.time() // WINDOW)
+    assert int(counters.get(f"{settings.API_RATE_KEY_PREFIX}:ip:127.0.0.1:{window}")) == 3

@@ -4,8 +4,8 @@ stamp (publishing.freshness): a matching ``If-None-Match`` or ``If-Modified-Sinc
 
 The cache keeps an answer exactly when the answer gets an ETag, under that ETag's stamp: a
 client sending that ETag would be told 304, so serving the kept body instead is as fresh as a
-304 is. Kept answers are served, like 304s, only once the view has checked the API key and
-counted the request against its rate limit (``PublicAPIView.initial``).
+304 is. Kept answers are served, like 304s, only once the API key is checked and the request
+counted against its rate limit (``admitted``).
 
 Answers are kept in each web process's memory only, up to ``API_CACHE_BYTES``, least recently
 used out first: a full sync walks hundreds of megabytes of distinct pages, which must not land
@@ -19,9 +19,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from rest_framework.exceptions import AuthenticationFailed
 
 from ..publishing.freshness import public_etag, public_version
 from ..views.page_cache import LocalPages, cacheable, page_key
+from .keys import ApiKeyAuthentication
+from .throttling import hit, limit_for
 
 answers = LocalPages("API_CACHE_BYTES")
 
@@ -33,28 +36,41 @@ def _validators():
     # a row the feed held back commits after the stamp its ETag was made from.
     stamp, last_modified = public_version(memo=True)
     if stamp is None:  # the cache is down: full responses, no validators
-        return None, None
+        return None, None, None
     return stamp, public_etag(stamp, prefix="api-"), last_modified
 
 
-def kept_response(request):
-    """The answer kept for this request (``conditional``), rebuilt, or None."""
-    entry = getattr(request, "api_kept", None)
+def admitted(request):
+    """Check the key and count the request, as the view would, for an answer ready before it:
+    True if it may be served. Else the view runs and refuses it with its usual error (the
+    count is not taken twice: ``ApiRateThrottle`` reads it)."""
+    try:
+        credentials = ApiKeyAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    ident, limit = limit_for(request, credentials[1] if credentials else None)
+    request.api_rate_wait = hit(ident, limit)
+    return request.api_rate_wait is None
+
+
+def _kept_answer(request, stamp):
+    entry = answers.get(stamp, page_key(request, stamp))
     if entry is None:
         return None
     content, headers, _expires = entry
     response = HttpResponse(content)
     for name, value in headers:
         response.headers[name] = value
-    response.kept = True  # not to be stored again
     return response
 
 
 def conditional(view):
-    """Wrap an API view: 304 when nothing changed, ETag and Last-Modified on a 200.
+    """Wrap an API view: 304 when nothing changed, ETag and Last-Modified on a 200, and the
+    answer kept for a repeated request.
 
-    The 304, or the answer kept for this request, is looked up here, before any query, and
-    served by ``PublicAPIView.initial``.
+    The 304 or the kept answer is found here, before any query, and served without the view
+    (and DRF's dispatch, most of a 304's cost) once ``admitted`` has checked the key and
+    counted the request.
 
     A response flagged ``settled = False`` (the sync feed still holding back recent rows)
     gets no validators: a 304 must never keep a partner from rows it has not been shown.
@@ -63,44 +79,47 @@ def conditional(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         stamp, etag, last_modified = _validators()
-        keep = etag is not None and request.method == "GET" and settings.API_CACHE_SECONDS > 0
-        if etag is not None and request.method in ("GET", "HEAD"):
-            timestamp = int(last_modified.timestamp())
-            not_modified = get_conditional_response(
-                request, etag=etag, last_modified=timestamp, response=None
+        readable = etag is not None and request.method in ("GET", "HEAD")
+        keep = readable and request.method == "GET" and settings.API_CACHE_SECONDS > 0
+        if readable:
+            early = get_conditional_response(
+                request, etag=etag, last_modified=int(last_modified.timestamp()), response=None
             )
-            if not_modified is not None:
-                not_modified.headers["ETag"] = etag
-                _cache_headers(not_modified)
-                # The view answers it once it has checked the key and counted the request.
-                request.not_modified = not_modified
+            if early is not None:
+                early.headers["ETag"] = etag
             elif keep:
-                request.api_kept = answers.get(stamp, page_key(request, stamp))
+                early = _kept_answer(request, stamp)
+                if early is not None:
+                    _validate(early, etag, last_modified)
+            if early is not None and admitted(request):
+                _cache_headers(early)
+                return early
         response = view(request, *args, **kwargs)
-        if response is getattr(request, "not_modified", None):
-            return response
         if (
-            etag is not None
+            readable
             and response.status_code == 200
-            and request.method in ("GET", "HEAD")
             and getattr(response, "settled_at", last_modified) >= last_modified
         ):
-            if keep and not getattr(response, "kept", False):
+            if keep:
                 if hasattr(response, "render"):  # DRF renders after the view, we need it now
                     response.render()
                 if cacheable(request, response):
                     seconds = settings.API_CACHE_SECONDS
                     entry = (response.content, list(response.items()), time.time() + seconds)
                     answers.put(stamp, page_key(request, stamp), entry, seconds)
-            response.headers["ETag"] = etag
-            # Whole seconds: only once the stamp's second is over can no later change share it.
-            second = int(last_modified.timestamp())
-            if int(time.time()) > second:
-                response.headers["Last-Modified"] = http_date(second)
+            _validate(response, etag, last_modified)
         _cache_headers(response)
         return response
 
     return wrapped
+
+
+def _validate(response, etag, last_modified):
+    response.headers["ETag"] = etag
+    # Whole seconds: only once the stamp's second is over can no later change share it.
+    second = int(last_modified.timestamp())
+    if int(time.time()) > second:
+        response.headers["Last-Modified"] = http_date(second)
 
 
 def _cache_headers(response):

@@ -31,7 +31,6 @@ from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
-from .caching import kept_response
 from .feed import LIVE, appearances_by_claim, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
 from .items import VerdictURLs, item_rows, review_items
@@ -91,14 +90,6 @@ ERRORS = {
 JSON_ERRORS = {(status, "application/json"): response for status, response in ERRORS.items()}
 
 
-class EarlyAnswer(Exception):
-    """Carries the 304 or the kept answer found by ``caching.conditional`` past the view's
-    handler."""
-
-    def __init__(self, response):
-        self.response = response
-
-
 class PublicAPIView(GenericAPIView):
     """Read-only and open to all; an API key raises the per-minute limit (docs/api.md)."""
 
@@ -111,19 +102,6 @@ class PublicAPIView(GenericAPIView):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "base_url": public_origin(self.request)}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Only now, past the key check and the rate limit: a 304 or a kept answer is a request
-        # like any other.
-        early = getattr(request._request, "not_modified", None) or kept_response(request._request)
-        if early is not None:
-            raise EarlyAnswer(early)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, EarlyAnswer):
-            return exc.response
-        return super().handle_exception(exc)
 
 
 _sync_item = PolymorphicProxySerializer(
