@@ -40,14 +40,16 @@ def _validators():
     return stamp, public_etag(stamp, prefix="api-"), last_modified
 
 
-def admitted(request):
-    """Check the key and count the request, as the view would, for an answer ready before it:
-    True if it may be served. Else the view runs and refuses it with its usual error (the
-    count is not taken twice: ``ApiRateThrottle`` reads it)."""
+def admitted(request, count=True):
+    """Check the key and, if ``count``, count the request, as the view would, for an answer
+    ready before it: True if it may be served. Else the view runs and refuses it with its usual
+    error (the count is not taken twice: ``ApiRateThrottle`` reads it)."""
     try:
         credentials = ApiKeyAuthentication().authenticate(request)
     except AuthenticationFailed:
         return False
+    if not count:
+        return True
     ident, limit = limit_for(request, credentials[1] if credentials else None)
     request.api_rate_wait = hit(ident, limit)
     return request.api_rate_wait is None
@@ -91,7 +93,9 @@ def conditional(view):
                 early = _kept_answer(request, stamp)
                 if early is not None:
                     _validate(early, etag, last_modified)
-            if early is not None and admitted(request):
+            # A 304 is not counted against the rate limit (as GitHub's API does): revalidating
+            # is what partners should do, and it costs about what a refusal would.
+            if early is not None and admitted(request, count=early.status_code != 304):
                 _cache_headers(early)
                 return early
         response = view(request, *args, **kwargs)
