@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from claims.publishing import freshness
 from claims.publishing.verdicts import correct_review
-from claims.views.page_cache import local_pages
+from claims.views.page_cache import local_pages, page_key
 
 from .factories import StaffFactory, published_verdict
 
@@ -178,6 +178,22 @@ def test_the_local_layer_holds_no_more_than_its_bound(
     with django_assert_num_queries(0):
         assert not went_through_the_stack(client.get("/fr/"))
     assert local_pages.nbytes == 0
+
+
+def test_pages_with_a_query_are_kept_in_the_process_only(client, page_cache):
+    published_verdict()
+    for url in ("/fr/?q=fictive", "/fr/?page=1", "/fr/"):
+        first = client.get(url)
+        again = client.get(url)
+        assert not went_through_the_stack(again), url
+        assert again.content == first.content
+    stamp = freshness.public_version()[0]
+    in_redis = {
+        url: cache.get(page_key(client.get(url).wsgi_request, stamp)) is not None
+        for url in ("/fr/?q=fictive", "/fr/?page=1", "/fr/")
+    }
+    # Readers can make any number of searches; Redis is also the Celery broker.
+    assert in_redis == {"/fr/?q=fictive": False, "/fr/?page=1": False, "/fr/": True}
 
 
 def test_pages_kept_by_another_version_of_the_code_are_not_read(client, page_cache):

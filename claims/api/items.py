@@ -15,11 +15,11 @@ from collections import defaultdict
 from datetime import UTC
 
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from ..models import ClaimAppearance, Correction, Review, Source
 from ..publishing.verdicts import published_reviews
+from ..views.common import path_maker
 
 # One row per review, with its claim, speaker and rating: plain tuples, since building four
 # model instances per review was a third of a feed page's time (docs/benchmarks.md).
@@ -76,33 +76,18 @@ def verdict_slug(claim_text):
 
 
 class VerdictURLs:
-    """Public verdict URLs, one ``reverse`` per language rather than one per review.
-
-    ``Review.get_absolute_url`` is ``reverse("public:verdict", pk, slug)`` under the language's
-    prefix; reversing once with marker values gives the text around the id and slug. If the
-    route ever stops ending in ``<pk>/<slug>/``, every URL is reversed in full instead.
-    """
-
-    _PK, _SLUG = 918273645, "verdict-url-marker"
+    """Public verdict URLs on ``base_url``: the public lists' ``path_maker``, made once per
+    language rather than one ``reverse`` per review."""
 
     def __init__(self, base_url):
         self.base_url = base_url
-        self.prefixes = {}
-
-    def prefix(self, language):
-        if language not in self.prefixes:
-            with translation.override(language):
-                path = reverse("public:verdict", kwargs={"pk": self._PK, "slug": self._SLUG})
-            tail = f"{self._PK}/{self._SLUG}/"
-            self.prefixes[language] = path.removesuffix(tail) if path.endswith(tail) else None
-        return self.prefixes[language]
+        self.paths = {}
 
     def __call__(self, pk, slug, language):
-        prefix = self.prefix(language)
-        if prefix is None:
+        if language not in self.paths:
             with translation.override(language):
-                return self.base_url + reverse("public:verdict", kwargs={"pk": pk, "slug": slug})
-        return f"{self.base_url}{prefix}{pk}/{slug}/"
+                self.paths[language] = path_maker("public:verdict")
+        return self.base_url + self.paths[language](pk, slug)
 
 
 def review_items(rows, base_url):

@@ -104,12 +104,19 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+def shared(request):
+    """Whether this page is also kept in Redis. Not when the URL has a query (a search, filters,
+    a page number): readers can make any number of those, and Redis is also the Celery broker,
+    so they stay in each process's bounded memory."""
+    return not request.META.get("QUERY_STRING")
+
+
 def cached_entry(request, stamp):
     """``(content, headers, expires)`` of the page kept for this request at ``stamp``, or
     None; ``expires`` is when the shared copy expires (``time.time()``)."""
     key = page_key(request, stamp)
     entry = local_pages.get(stamp, key)
-    if entry is not None:
+    if entry is not None or not shared(request):
         return entry
     try:
         entry = cache.get(key)
@@ -127,6 +134,8 @@ def store_entry(request, stamp, response):
     entry = (response.content, list(response.items()), time.time() + seconds)
     key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)
+    if not shared(request):
+        return
     try:
         cache.set(key, entry, seconds)
     except Exception:
