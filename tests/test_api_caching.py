@@ -179,3 +179,15 @@ def test_a_304_is_not_counted_but_the_key_is_still_checked(client, settings):
         "/api/v1/ratings/", HTTP_IF_NONE_MATCH=first["ETag"], HTTP_AUTHORIZATION=f"Api-Key {key}"
     )
     assert refused.status_code == 401
+
+
+def test_an_unusual_accept_is_neither_answered_from_the_cache_nor_fills_it(client):
+    published_verdict()
+    indented = client.get("/api/v1/ratings/", HTTP_ACCEPT="application/json; indent=4")
+    assert indented.status_code == 200 and b"\n    " in indented.content
+    compact = client.get("/api/v1/ratings/")
+    assert b"\n" not in compact.content
+    assert client.get("/api/v1/ratings/").content == compact.content  # kept
+    assert client.get("/api/v1/ratings/", HTTP_ACCEPT="text/html").status_code == 406
+    again = client.get("/api/v1/ratings/", HTTP_ACCEPT="application/json; indent=4")
+    assert again.content == indented.content

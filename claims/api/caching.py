@@ -28,6 +28,18 @@ from .throttling import hit, limit_for
 
 answers = LocalPages("API_CACHE_BYTES")
 
+# What nearly every client sends. An answer depends on Accept only through DRF's negotiation (a
+# 406, JSON indented for "application/json; indent=4"), which the key leaves out: only requests
+# with these are answered from the cache or fill it.
+USUAL_ACCEPT = frozenset(["", "*/*", "application/json"])
+
+
+def usual_accept(request):
+    """Whether the request asks for JSON as nearly every client does (no ``?format=`` either)."""
+    return request.META.get("HTTP_ACCEPT", "").strip() in USUAL_ACCEPT and (
+        "format" not in request.GET
+    )
+
 
 def _validators():
     # The stamp this process read less than PUBLIC_VERSION_MEMO_SECONDS ago, as the pages do: a
@@ -82,7 +94,12 @@ def conditional(view):
     def wrapped(request, *args, **kwargs):
         stamp, etag, last_modified = _validators()
         readable = etag is not None and request.method in ("GET", "HEAD")
-        keep = readable and request.method == "GET" and settings.API_CACHE_SECONDS > 0
+        keep = (
+            readable
+            and request.method == "GET"
+            and settings.API_CACHE_SECONDS > 0
+            and usual_accept(request)
+        )
         if readable:
             early = get_conditional_response(
                 request, etag=etag, last_modified=int(last_modified.timestamp()), response=None

@@ -31,6 +31,7 @@ from ..publishing.claimreview import claim_review, public_origin, scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s
+from .caching import usual_accept
 from .feed import LIVE, appearances_by_claim, claim_review_reviews
 from .filters import ClaimFilter, ReviewFilter
 from .items import VerdictURLs, item_rows, review_items
@@ -69,15 +70,8 @@ class JSONNegotiation(DefaultContentNegotiation):
     """DRF's negotiation, settled at once for what nearly every client sends (no ``Accept``,
     ``*/*`` or ``application/json``, no ``?format=``): parsing it cost a sixth of a kept answer."""
 
-    ANY_JSON = frozenset(["", "*/*", "application/json"])
-
     def select_renderer(self, request, renderers, format_suffix=None):
-        if (
-            format_suffix is None
-            and len(renderers) == 1
-            and request.META.get("HTTP_ACCEPT", "").strip() in self.ANY_JSON
-            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
-        ):
+        if format_suffix is None and len(renderers) == 1 and usual_accept(request._request):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
 
