@@ -34,6 +34,13 @@ def test_the_stack_has_its_services(compose):
     assert compose["services"]["redis"]["image"] == "redis:7"
 
 
+def test_redis_is_bounded_and_never_evicts_the_broker_s_queues(compose):
+    command = command_of(compose["services"]["redis"])
+    # Queues have no time to live; cached pages and rate counts do.
+    assert "--maxmemory-policy volatile-lru" in command
+    assert "--maxmemory ${REDIS_MAXMEMORY:-512mb}" in command
+
+
 def test_every_service_has_a_healthcheck(compose):
     for name, service in compose["services"].items():
         assert service["healthcheck"]["test"], name
