@@ -310,6 +310,13 @@ def main():
             for key in starts
         ]
         detail_paths = [f"/api/v1/reviews/{pk}/" for _stamp, pk in rng.sample(keys, SAMPLES)]
+        # A partner's key, made before the ETag below (a new key moves the version stamp).
+        from claims.api.keys import new_key
+        from claims.models import ApiKey
+
+        api_key = ApiKey(name="bench", rate_per_minute=10**9)
+        key_header = {"Authorization": f"Api-Key {new_key(api_key)}"}
+        api_key.save()
         django.db.connections.close_all()
 
         # The version stamp is made by the first request; the feed gives an ETag only once its
@@ -328,6 +335,13 @@ def main():
             (f"{page_label}, kept", feed_paths, {}, 200),
             (f"{detail_label}, kept", detail_paths, {}, 200),
             ("feed page, 304 (`If-None-Match`)", feed_paths, {"If-None-Match": etag}, 304),
+            (f"{page_label}, kept, with an API key", feed_paths, key_header, 200),
+            (
+                "feed page, 304, with an API key",
+                feed_paths,
+                {**key_header, "If-None-Match": etag},
+                304,
+            ),
             # Then on a server that keeps no answer (API_CACHE_SECONDS=0): built every time.
             (f"{page_label}, built", feed_paths, {}, 200),
             (f"{detail_label}, built", detail_paths, {}, 200),

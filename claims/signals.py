@@ -10,6 +10,7 @@ from django.utils import timezone
 from .api.feed import move_in_feed
 from .checking.checks import request_check
 from .models import (
+    ApiKey,
     Article,
     Claim,
     ClaimAppearance,
@@ -111,6 +112,8 @@ def claim_part_changed(sender, instance, raw=False, **kwargs):
         move_in_feed(Review.objects.filter(claim_id=instance.claim_id))
 
 
+@receiver(post_save, sender=ApiKey)
+@receiver(post_delete, sender=ApiKey)
 @receiver(post_delete, sender=Review)
 @receiver(post_delete, sender=Claim)
 @receiver(post_save, sender=Speaker)
@@ -123,6 +126,7 @@ def claim_part_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=ClaimAppearance)
 @receiver(post_save, sender=Article)
 def public_content_changed(sender, raw=False, **kwargs):
+    # Also for API keys: web processes remember the keys they looked up under the stamp.
     if not raw:
         touch_public_pages()
 

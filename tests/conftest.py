@@ -32,6 +32,7 @@ def _no_page_cache(settings):
     test_api_caching.py, test_api_sync.py). The stamp is read afresh on every request (a Celery
     worker or another test's commit may move it); test_page_cache.py checks the memo's bound."""
     from claims.api.caching import answers
+    from claims.api.keys import known_keys
     from claims.publishing.freshness import forget_public_version
     from claims.views.page_cache import local_pages
 
@@ -41,6 +42,7 @@ def _no_page_cache(settings):
     forget_public_version()
     local_pages.clear()
     answers.clear()
+    known_keys.clear()
 
 
 @pytest.fixture(autouse=True)

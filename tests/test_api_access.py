@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.utils import timezone
 
-from claims.api.keys import hash_key
+from claims.api.keys import hash_key, revoke_keys
 from claims.api.throttling import WINDOW, hit
 from claims.models import ApiKey
 
@@ -72,14 +72,18 @@ class TestKeysInTheAdmin:
         client.force_login(StaffFactory())
         assert 'value="1234"' in client.get("/admin/claims/apikey/add/").content.decode()
 
-    def test_staff_revoke_keys_and_cannot_delete_them(self, client):
+    def test_staff_revoke_keys_and_cannot_delete_them(
+        self, client, django_capture_on_commit_callbacks
+    ):
         api_key, key = make_key()
+        assert get(client, key).status_code == 200  # this process now knows the key
         client.force_login(StaffFactory())
-        client.post(
-            "/admin/claims/apikey/",
-            {"action": "revoke", "_selected_action": [api_key.pk]},
-            follow=True,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/admin/claims/apikey/",
+                {"action": "revoke", "_selected_action": [api_key.pk]},
+                follow=True,
+            )
         api_key.refresh_from_db()
         assert api_key.revoked_at is not None
         assert client.get(f"/admin/claims/apikey/{api_key.pk}/delete/").status_code == 403
@@ -135,11 +139,12 @@ class TestKeys:
             "details": {},
         }
 
-    def test_a_revoked_key_gets_no_304_either(self, client):
+    def test_a_revoked_key_gets_no_304_either(self, client, django_capture_on_commit_callbacks):
         api_key, key = make_key()
         etag = get(client, key)["ETag"]
         assert get(client, key, HTTP_IF_NONE_MATCH=etag).status_code == 304
-        ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+        with django_capture_on_commit_callbacks(execute=True):
+            assert revoke_keys(ApiKey.objects.filter(pk=api_key.pk)) == 1
         assert get(client, key, HTTP_IF_NONE_MATCH=etag).status_code == 401
 
     def test_last_use_is_written_at_most_once_a_minute(self, client, django_assert_num_queries):
@@ -148,10 +153,28 @@ class TestKeys:
         api_key.refresh_from_db()
         first = api_key.last_used_at
         assert first is not None
-        with django_assert_num_queries(2):  # the key, the ratings: no UPDATE
+        with django_assert_num_queries(1):  # the ratings: the key is remembered, no UPDATE
             get(client, key)
         api_key.refresh_from_db()
         assert api_key.last_used_at == first
+
+    def test_a_known_key_costs_no_query_until_a_key_changes(
+        self, client, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+    ):
+        away_from_window_end()
+        api_key, key = make_key(rate_per_minute=1000)
+        etag = get(client, key)["ETag"]
+        with django_assert_num_queries(0):
+            assert get(client, key, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        # A change to any key (here its limit, in the admin) makes every process look again.
+        client.force_login(StaffFactory())
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                f"/admin/claims/apikey/{api_key.pk}/change/",
+                {"name": api_key.name, "rate_per_minute": 1},
+            )
+        client.logout()
+        assert get(client, key).status_code == 429  # its one request this minute was the first
 
 
 class TestLimits:

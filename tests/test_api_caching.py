@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from claims.api.caching import answers
-from claims.api.keys import new_key
+from claims.api.keys import new_key, revoke_keys
 from claims.api.throttling import WINDOW
 from claims.models import ApiKey
 from claims.publishing.freshness import KEY as VERSION_KEY
@@ -98,7 +98,7 @@ def test_a_kept_answer_is_not_served_to_a_revoked_key(client):
     api_key.save()
     headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
     assert client.get("/api/v1/ratings/", **headers).status_code == 200
-    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    revoke_keys(ApiKey.objects.filter(pk=api_key.pk))
     assert client.get("/api/v1/ratings/", **headers).status_code == 401
 
 

@@ -1,11 +1,10 @@
 """Partner API keys: staff create them (the key is shown once) and revoke them."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..api.keys import new_key
+from ..api.keys import new_key, revoke_keys
 from ..models import ApiKey
 
 
@@ -42,7 +41,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = revoke_keys(queryset)
         self.message_user(
             request,
             ngettext("%d key revoked.", "%d keys revoked.", count) % count,
