@@ -16,13 +16,12 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..publishing.freshness import public_etag, public_version
-from ..views.page_cache import LocalPages, cacheable, page_key
+from ..views.page_cache import LocalPages, cacheable, page_key, rebuilt
 from .keys import ApiKeyAuthentication
 from .throttling import hit, limit_for
 
@@ -69,13 +68,7 @@ def admitted(request, count=True):
 
 def _kept_answer(request, stamp):
     entry = answers.get(stamp, page_key(request, stamp))
-    if entry is None:
-        return None
-    content, headers, _expires = entry
-    response = HttpResponse(content)
-    for name, value in headers:
-        response.headers[name] = value
-    return response
+    return None if entry is None else rebuilt(entry)
 
 
 def conditional(view):

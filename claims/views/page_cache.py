@@ -129,6 +129,15 @@ def cached_entry(request, stamp):
     return entry
 
 
+def rebuilt(entry):
+    """A fresh 200 from a kept ``(content, headers, expires)`` entry."""
+    content, headers, _expires = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
 def store_entry(request, stamp, response):
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     entry = (response.content, list(response.items()), time.time() + seconds)
@@ -196,7 +205,7 @@ class PublicPageCacheMiddleware:
         entry = cached_entry(request, stamp)
         if entry is None:
             return None
-        content, headers, _expires = entry
+        _content, headers, _expires = entry
         not_modified = get_conditional_response(
             request,
             etag=public_etag(stamp),
@@ -211,7 +220,4 @@ class PublicPageCacheMiddleware:
                 if name.lower() not in _BODY_HEADERS:
                     response.headers[name] = value
             return response
-        response = HttpResponse(content)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
+        return rebuilt(entry)
