@@ -3,6 +3,7 @@
 Every new source, and every source whose URL changes, gets a background check.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .models import (
     ClaimAppearance,
     Correction,
     Rating,
+    RatingScale,
     Review,
     Source,
     Speaker,
@@ -120,6 +122,9 @@ def claim_part_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Speaker)
 @receiver(post_save, sender=Rating)
 @receiver(post_delete, sender=Rating)
+# Which scale is the default decides the ratings the lists filter on and the methodology shows.
+@receiver(post_save, sender=RatingScale)
+@receiver(post_delete, sender=RatingScale)
 @receiver(post_save, sender=Correction)
 @receiver(post_delete, sender=Correction)
 @receiver(post_save, sender=ClaimAppearance)
@@ -129,6 +134,24 @@ def public_content_changed(sender, raw=False, **kwargs):
     # Also for API keys: web processes remember the keys they looked up under the stamp.
     if not raw:
         touch_public_pages()
+
+
+# Verdict pages name their author and editor; a login (which saves last_login) changes nothing
+# readers see, so only a change of name moves the stamp.
+_USER_PUBLIC_FIELDS = ("username", "first_name", "last_name")
+
+
+@receiver(post_init, sender=settings.AUTH_USER_MODEL)
+def remember_user_names(sender, instance, **kwargs):
+    instance._names_when_loaded = tuple(getattr(instance, f, "") for f in _USER_PUBLIC_FIELDS)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def user_saved(sender, instance, created, raw=False, **kwargs):
+    names = tuple(getattr(instance, f, "") for f in _USER_PUBLIC_FIELDS)
+    if not raw and not created and names != instance._names_when_loaded:
+        touch_public_pages()
+    instance._names_when_loaded = names
 
 
 @receiver(post_delete, sender=Review)

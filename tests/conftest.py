@@ -34,6 +34,7 @@ def _no_page_cache(settings):
     from claims.api.caching import answers
     from claims.api.keys import known_keys
     from claims.publishing.freshness import forget_public_version
+    from claims.publishing.ratings import rating_scales
     from claims.views.page_cache import local_pages
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
@@ -43,6 +44,7 @@ def _no_page_cache(settings):
     local_pages.clear()
     answers.clear()
     known_keys.clear()
+    rating_scales.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,10 @@
 readers could see."""
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 
+from claims.models import Rating, RatingScale
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
@@ -65,6 +67,37 @@ def test_publishing_correcting_unpublishing_or_a_source_check_invalidates(client
         assert after["ETag"] != first["ETag"]
     if change == "correct":
         assert "Conclusion précisée." in after.content.decode()
+
+
+@pytest.mark.parametrize("change", ["author's name", "default scale"])
+def test_renaming_an_author_or_changing_the_default_scale_invalidates(client, change):
+    review = published_verdict(author=StaffFactory(first_name="Jeanne", last_name="Martin"))
+    url = review.get_absolute_url() if change == "author's name" else "/fr/methodology/"
+    new = RatingScale.objects.create(slug="courte", name="Échelle courte")
+    Rating.objects.create(scale=new, slug="douteux", label_fr="Douteux", label_en="Dubious")
+    first = client.get(url)
+    if change == "author's name":
+        author = type(review.author).objects.get(pk=review.author_id)
+        author.last_name = "Durand"
+        author.save()
+        seen = "Jeanne Durand"
+    else:
+        with transaction.atomic():
+            RatingScale.objects.filter(is_default=True).update(is_default=False)
+            new.is_default = True
+            new.save()
+        seen = "Douteux"
+    after = conditional(client, url, first)
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+    assert seen in after.content.decode()
+
+
+def test_a_login_changes_nothing_readers_see(client):
+    review = published_verdict(author=StaffFactory())
+    first = client.get(review.get_absolute_url())
+    update_last_login(None, type(review.author).objects.get(pk=review.author_id))
+    assert conditional(client, review.get_absolute_url(), first).status_code == 304
 
 
 def test_a_draft_edit_elsewhere_does_not_matter_to_drafts_pages(client):

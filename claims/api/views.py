@@ -27,7 +27,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..models import Claim, Language, Rating, Review, Speaker
-from ..publishing.claimreview import claim_review, public_origin, scale_bounds
+from ..publishing.claimreview import claim_review, public_origin
+from ..publishing.ratings import scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
 from . import serializers as s

@@ -5,24 +5,13 @@ properties and types from schema.org's vocabulary are used.
 """
 
 from django.conf import settings
-from django.db.models import Max, Min
 
-from ..models import Language, Rating, Speaker
+from ..models import Language, Speaker
 
 
 def public_origin(request):
     """The public site's origin for absolute links: ``PUBLIC_BASE_URL``, else the request's."""
     return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
-
-
-def scale_bounds():
-    """``{scale id: (worst, best)}`` of every rating scale's values, in one query."""
-    rows = (
-        Rating.objects.filter(value__isnull=False)
-        .values("scale_id")
-        .annotate(worst=Min("value"), best=Max("value"))
-    )
-    return {row["scale_id"]: (row["worst"], row["best"]) for row in rows}
 
 
 def organisation():

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from ..publishing.ratings import default_ratings
 from .common import absolute_url, public_page
-from .verdicts import default_ratings
 
 
 @require_safe

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_safe
 
 from ..models import Speaker
 from ..publishing.charts import rating_breakdown
+from ..publishing.ratings import default_ratings
 from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, absolute_url, list_items, public_page
-from .verdicts import default_ratings
 
 
 @require_safe

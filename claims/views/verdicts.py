@@ -13,17 +13,14 @@ from django.views.decorators.http import require_safe
 
 from ..evidence import snapshot_response
 from ..forms import VerdictFilterForm
-from ..models import ClaimAppearance, Rating, SourceCheck, normalize_name
-from ..publishing.claimreview import claim_review, scale_bounds
+from ..models import ClaimAppearance, SourceCheck, normalize_name
+from ..publishing.claimreview import claim_review
 from ..publishing.passages import passage
+from ..publishing.ratings import default_ratings, scale_bounds
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
 from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, absolute_url, list_items, public_page
-
-
-def default_ratings():
-    return list(Rating.objects.filter(scale__is_default=True))
 
 
 def filter_verdicts(reviews, form):

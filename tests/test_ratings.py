@@ -1,0 +1,35 @@
+"""The rating scales are read once per version stamp in each process, and read afresh once a
+change moves the stamp."""
+
+import pytest
+
+from claims.models import Rating
+from claims.publishing.ratings import default_ratings, scale_bounds
+
+from .factories import default_rating
+
+# The stamp moves when a transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_scales_are_read_once_per_stamp(django_assert_num_queries):
+    default_rating()
+    with django_assert_num_queries(2):
+        ratings, bounds = default_ratings(), scale_bounds()
+    with django_assert_num_queries(0):
+        assert default_ratings() == ratings
+        assert scale_bounds() == bounds
+    assert [r.slug for r in ratings][0] == "vrai"
+    scale_id = ratings[0].scale_id
+    assert bounds[scale_id] == (min(r.value for r in ratings if r.value is not None), 5)
+
+
+def test_a_saved_rating_is_seen_at_once():
+    rating = default_rating("vrai")
+    assert scale_bounds()[rating.scale_id][1] == rating.value
+    Rating.objects.filter(pk=rating.pk).update(value=9)  # no signal: the memo still holds
+    assert scale_bounds()[rating.scale_id][1] == rating.value
+    rating.refresh_from_db()
+    rating.save()  # through the model, as the admin does: the stamp moves on commit
+    assert scale_bounds()[rating.scale_id][1] == 9
+    assert next(r for r in default_ratings() if r.pk == rating.pk).value == 9
