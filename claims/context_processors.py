@@ -1,19 +1,46 @@
 """Template context shared by the public pages."""
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+
+from .publishing.claimreview import public_origin
+
+LANGUAGES = (("fr", "Français"), ("en", "English"))
+
+
+def default_language():
+    """The code of the site's default language among the public pages' ("fr")."""
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
 
 
 def public(request):
     def language_links():
+        """The language switcher: this page, search and filters included, in each language;
+        the other language's home page where this URL means nothing (a 404)."""
         path = request.get_full_path()
+        links = []
+        for code, name in LANGUAGES:
+            url = translate_url(path, code)
+            if url == path and code != translation.get_language():
+                with translation.override(code):
+                    url = reverse("public:verdict-list")
+            links.append({"code": code, "name": name, "url": url})
+        return links
+
+    def alternate_links():
+        """``<link rel="alternate" hreflang>`` of pages with a canonical URL: absolute, without
+        the query (as the canonical link), and ``x-default`` for the default language's."""
+        origin = public_origin(request)
+        urls = {code: origin + translate_url(request.path, code) for code, _name in LANGUAGES}
         return [
-            {"code": code, "name": name, "url": translate_url(path, code)}
-            for code, name in (("fr", "Français"), ("en", "English"))
+            *({"code": code, "url": url} for code, url in urls.items()),
+            {"code": "x-default", "url": urls[default_language()]},
         ]
 
     return {
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "language_links": SimpleLazyObject(language_links),
+        "alternate_links": SimpleLazyObject(alternate_links),
     }

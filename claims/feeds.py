@@ -1,16 +1,17 @@
 """Atom feeds of published verdicts: all of them, and one per speaker."""
 
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
-from django.contrib.syndication.views import Feed, add_domain
+from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Speaker
+from .publishing.claimreview import public_origin
 from .publishing.verdicts import listed_reviews, published_reviews
 from .views.common import path_maker
 
@@ -29,8 +30,8 @@ class LatestVerdictsFeed(Feed):
         Django looks up some fifteen ``item_*`` attributes and inspects each one's signature
         (to know whether to pass the item), and reverses its URL; that was a third of the
         feed's time. The output is the same (tests/test_feeds.py)."""
-        site = get_current_site(request)
-        secure = request.is_secure()
+        # Absolute links on the public site, as the pages' canonical links are.
+        origin = public_origin(request)
 
         def feed_attr(name):
             method = getattr(self, name)
@@ -39,10 +40,10 @@ class LatestVerdictsFeed(Feed):
         feed = self.feed_type(
             title=feed_attr("title"),
             subtitle=feed_attr("subtitle"),
-            link=add_domain(site.domain, feed_attr("link"), secure),
+            link=origin + feed_attr("link"),
             description=None,
             language=self.language or get_language(),
-            feed_url=add_domain(site.domain, feed_attr("feed_url") or request.path, secure),
+            feed_url=origin + (feed_attr("feed_url") or request.path),
             author_name=self.author_name(),
             author_link=None,
             author_email=None,
@@ -55,7 +56,7 @@ class LatestVerdictsFeed(Feed):
         )
         verdict_path = path_maker("public:verdict")
         for review in self.items() if obj is None else self.items(obj):
-            link = add_domain(site.domain, verdict_path(review.pk, review.slug), secure)
+            link = origin + verdict_path(review.pk, review.slug)
             feed.add_item(
                 title=self.item_title(review),
                 link=link,
@@ -106,7 +107,8 @@ class LatestVerdictsFeed(Feed):
     def item_description(self, review):
         speaker = review.claim.speaker
         said = _("Said by %(speaker)s. ") % {"speaker": speaker.name} if speaker else ""
-        return said + review.conclusion
+        # Atom's summary is declared type="html": plain text must be escaped to stay text.
+        return escape(said + review.conclusion)
 
     def item_pubdate(self, review):
         return review.published_at

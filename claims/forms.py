@@ -1,5 +1,7 @@
 """Forms readers fill in: the verdict filters and the submission form."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,11 @@ class FilterSelect(forms.Select):
     one: the same markup, in a fraction of the time (claims/templates/public/widgets/)."""
 
     template_name = "public/widgets/select.html"
+
+
+# Dates the filters accept: far enough apart for any verdict, near enough that a day more or
+# a time zone shift stays a valid datetime (9999-12-31 + 1 day would not).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 class VerdictFilterForm(forms.Form):
@@ -42,6 +49,29 @@ class VerdictFilterForm(forms.Form):
 
     def clean_rating(self):
         return self.ratings.get(self.cleaned_data["rating"])
+
+    def clean_since(self):
+        return self._clean_day("since")
+
+    def clean_until(self):
+        return self._clean_day("until")
+
+    def _clean_day(self, name):
+        day = self.cleaned_data[name]
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise forms.ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s."),
+                params={"earliest": EARLIEST_DAY.year, "latest": LATEST_DAY.year},
+            )
+        return day
+
+    @property
+    def filtering(self):
+        """Whether a valid filter or search is in use (other query parameters do not count)."""
+        if not self.is_bound:
+            return False
+        self.is_valid()  # cleaned_data then holds the valid fields only
+        return any(self.cleaned_data.get(name) for name in self.fields)
 
     def clean(self):
         cleaned = super().clean()

@@ -17,6 +17,7 @@ urlpatterns = [
         verdicts.source_archive,
         name="source-archive",
     ),
+    path("speakers/<int:pk>/", speakers.speaker_redirect, name="speaker-short"),
     path("speakers/<int:pk>/<slug:slug>/", speakers.speaker_detail, name="speaker"),
     path("feed/speakers/<int:pk>/", public_page(SpeakerVerdictsFeed()), name="speaker-feed"),
     path("feed/", public_page(LatestVerdictsFeed()), name="feed"),

@@ -213,6 +213,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
 LOCALE_PATHS = [BASE_DIR / "claims" / "locale"]
+# English dates in British order (26 November 2026, 14:05), as og:locale en_GB says.
+FORMAT_MODULE_PATH = ["factcheck.formats"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

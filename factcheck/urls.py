@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from claims import evidence
-from claims.sitemaps import SITEMAPS
+from claims.sitemaps import SITEMAPS, sitemap_index
 from claims.views import health, pages
 
 urlpatterns = [
@@ -18,12 +18,7 @@ urlpatterns = [
     # The partner API has no language prefix: it serves every language at once.
     path("api/v1/", include("claims.api.urls")),
     path("robots.txt", pages.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

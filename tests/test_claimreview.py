@@ -130,3 +130,19 @@ def test_text_cannot_break_out_of_the_script_element(client):
     assert "<script>alert(1)" not in html
     data = json.loads(json_ld(client, review.get_absolute_url())[0])
     assert data["claimReviewed"] == "Il a dit </script><script>alert(1)</script> en 2016."
+
+
+def test_dates_are_the_days_readers_see_in_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    # 29 June in Paris, still 28 June in UTC: an article dated by day, a verdict at 00:30.
+    review = published_verdict(
+        appearances=0, published_at=datetime(2017, 6, 29, 22, 30, tzinfo=UTC)
+    )
+    article = ArticleFactory(published_at=datetime(2017, 6, 28, 22, tzinfo=UTC))
+    AppearanceFactory(claim=review.claim, article=article)
+    html = client.get(review.get_absolute_url()).content.decode()
+    assert '<time datetime="2017-06-29">29 juin 2017</time>' in html
+    data = json.loads(json_ld(client, review.get_absolute_url())[0])
+    assert data["datePublished"] == "2017-06-30"
+    assert data["itemReviewed"]["datePublished"] == "2017-06-29"
+    assert data["itemReviewed"]["firstAppearance"]["datePublished"] == "2017-06-29"

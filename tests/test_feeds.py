@@ -61,3 +61,30 @@ def test_constant_queries(client, django_assert_max_num_queries):
             published_verdict()
         with django_assert_max_num_queries(1):
             client.get("/fr/feed/")
+
+
+def test_summaries_are_text_even_where_readers_typed_markup(client):
+    # Atom's summary is type="html": a feed reader must show these characters, not obey them.
+    speaker = SpeakerFactory(name="<b>Evil</b> & Co")
+    review = published_verdict(claim=ClaimFactory(speaker=speaker), conclusion="1 < 2, <i>non</i>")
+    _feed, items = entries(client, "/fr/feed/")
+    summary = items[0].find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == (
+        "Propos de &lt;b&gt;Evil&lt;/b&gt; &amp; Co. 1 &lt; 2, &lt;i&gt;non&lt;/i&gt;"
+    )
+    assert review.conclusion not in summary.text
+
+
+def test_feed_links_are_on_the_public_site(client, settings):
+    settings.PUBLIC_BASE_URL = "https://factcheck.example.org"
+    review = published_verdict()
+    feed, items = entries(client, "/fr/feed/")
+    assert feed.find(f"{ATOM}id").text == "https://factcheck.example.org/fr/"
+    assert {link.get("href") for link in feed.findall(f"{ATOM}link")} == {
+        "https://factcheck.example.org/fr/",
+        "https://factcheck.example.org/fr/feed/",
+    }
+    assert items[0].find(f"{ATOM}link").get("href") == (
+        f"https://factcheck.example.org{review.get_absolute_url()}"
+    )

@@ -4,13 +4,16 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
+from django.views.defaults import server_error
 
 from claims.models import Review
 
-from .factories import ReviewFactory, published_verdict
+from .factories import ClaimFactory, ReviewFactory, SpeakerFactory, published_verdict
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def test_methodology_lists_every_rating_with_its_definition_and_the_corrections_policy(client):
@@ -26,6 +29,55 @@ def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def sitemap_urls(client, base="http://testserver"):
+    """{loc: (lastmod, {hreflang: href})} over every section of the index."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
+    urls = {}
+    for section in [loc.text for loc in index.iter(f"{SITEMAP}loc")]:
+        assert section.startswith(f"{base}/sitemap-"), section
+        tree = ET.fromstring(client.get(section.removeprefix(base)).content)  # noqa: S314 - our own output
+        for url in tree.findall(f"{SITEMAP}url"):
+            lastmod = url.find(f"{SITEMAP}lastmod")
+            alternates = {
+                link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")
+            }
+            urls[url.find(f"{SITEMAP}loc").text] = (
+                lastmod.text if lastmod is not None else None,
+                alternates,
+            )
+    return urls
+
+
+def test_sitemap_names_each_pages_other_language_version(client):
+    review = published_verdict()
+    urls = sitemap_urls(client)
+    path = review.get_absolute_url().removeprefix("/fr")
+    french, english = f"http://testserver/fr{path}", f"http://testserver/en{path}"
+    for loc in (french, english):
+        assert urls[loc][1] == {"fr": french, "en": english, "x-default": french}
+    assert urls["http://testserver/en/methodology/"][1]["fr"] == "http://testserver/fr/methodology/"
+
+
+def test_sitemap_lists_speakers_with_a_published_verdict(client):
+    speaker = SpeakerFactory()
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    latest = published_verdict(claim=ClaimFactory(speaker=speaker))
+    only_drafts = ReviewFactory(state=Review.State.DRAFT, published_at=None).claim.speaker
+    urls = sitemap_urls(client)
+    with translation.override("en"):
+        assert f"http://testserver{speaker.get_absolute_url()}" in urls
+        assert f"http://testserver{only_drafts.get_absolute_url()}" not in urls
+    lastmod = urls[f"http://testserver{speaker.get_absolute_url()}"][0]
+    assert lastmod.startswith(latest.updated_at.date().isoformat())
+
+
+def test_sitemap_and_its_index_are_on_the_public_site(client, settings):
+    settings.PUBLIC_BASE_URL = "https://factcheck.example.org"
+    review = published_verdict()
+    urls = sitemap_urls(client, base="https://factcheck.example.org")
+    assert f"https://factcheck.example.org{review.get_absolute_url()}" in urls
 
 
 def test_sitemap_lists_every_published_verdict_in_both_languages_with_lastmod(client):
@@ -55,6 +107,29 @@ def test_not_found_page_is_the_sites_own(client):
     assert "Page introuvable" in response.content.decode()
 
 
+def test_not_found_pages_switch_language_to_the_other_home_page(client):
+    html = client.get("/en/nothing-here/").content.decode()
+    assert '<a href="/fr/" hreflang="fr" lang="fr">Français</a>' in html
+    assert 'rel="alternate" hreflang' not in html  # no canonical page to name versions of
+
+
+def test_alternates_of_a_search_are_the_lists_not_the_search(client):
+    html = client.get("/fr/", {"q": "dette", "page": "1"}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/fr/">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in html
+    # The switcher keeps the reader's search.
+    assert 'href="/en/?q=dette&amp;page=1" hreflang="en"' in html
+
+
+def test_server_errors_get_a_page_of_their_own_in_the_readers_language(rf):
+    with translation.override("fr"):
+        response = server_error(rf.get("/fr/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="fr">' in html and "Erreur du serveur" in html
+    assert 'href="/fr/"' in html
+
+
 def test_public_pages_send_security_headers(client):
     review = published_verdict()
     for url in ("/fr/", review.get_absolute_url(), "/fr/submit/", "/fr/methodology/"):
@@ -74,7 +149,11 @@ def test_pages_have_landmarks_labels_and_canonical_links(client):
     for landmark in ("<header", "<nav", "<main", "<footer"):
         assert landmark in html
     assert f'<link rel="canonical" href="http://testserver{review.get_absolute_url()}">' in html
-    assert 'hreflang="en" href="/en/verdicts/' in html
+    path = review.get_absolute_url().removeprefix("/fr")
+    # Absolute, and x-default for the default language's version (search engines' rules).
+    for code, prefix in (("fr", "/fr"), ("en", "/en"), ("x-default", "/fr")):
+        link = f'<link rel="alternate" hreflang="{code}" href="http://testserver{prefix}{path}">'
+        assert link in html
     assert '<meta property="og:title"' in html and '<meta name="twitter:card"' in html
     form = client.get("/fr/").content.decode()
     for field_id in re.findall(r'<(?:input|select)[^>]*id="([^"]+)"', form):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from claims.models import Review
+from claims.models import Rating, RatingScale, Review
 
 from .factories import (
     ClaimFactory,
@@ -37,6 +37,18 @@ def test_lists_the_speakers_verdicts_with_a_breakdown_by_rating(client):
     assert "<script" not in html.replace('<script type="application/ld+json">', "")
 
 
+def test_verdicts_rated_on_another_scale_are_in_the_breakdown(client):
+    speaker = SpeakerFactory()
+    scale = RatingScale.objects.create(slug="viral", name="Rumeurs")
+    hoax = Rating.objects.create(scale=scale, slug="intox", label_fr="Intox", label_en="Hoax")
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    published_verdict(claim=ClaimFactory(speaker=speaker), rating=hoax)
+    html = client.get(speaker.get_absolute_url()).content.decode()
+    assert "2 verdicts sur" in html
+    assert '<th scope="row">Faux</th><td>1</td>' in html
+    assert '<th scope="row">Intox</th><td>1</td>' in html
+
+
 def test_english_page_uses_english_labels(client):
     speaker = SpeakerFactory()
     published_verdict(claim=ClaimFactory(speaker=speaker))
@@ -53,12 +65,15 @@ def test_a_speaker_without_published_verdicts_is_not_found(client):
     assert client.get(f"/fr/feed/speakers/{speaker.pk}/").status_code == 404
 
 
-def test_wrong_slug_redirects(client):
+def test_wrong_or_missing_slug_redirects(client):
     speaker = SpeakerFactory(name="Élise Lucet")
     published_verdict(claim=ClaimFactory(speaker=speaker))
-    response = client.get(f"/fr/speakers/{speaker.pk}/autre/")
-    assert response.status_code == 301
-    assert response["Location"] == f"/fr/speakers/{speaker.pk}/elise-lucet/"
+    for url in (f"/fr/speakers/{speaker.pk}/autre/", f"/fr/speakers/{speaker.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == f"/fr/speakers/{speaker.pk}/elise-lucet/"
+    private = ReviewFactory(state=Review.State.DRAFT, published_at=None).claim.speaker
+    assert client.get(f"/fr/speakers/{private.pk}/").status_code == 404
 
 
 def test_constant_queries_whatever_the_number_of_verdicts(client, django_assert_max_num_queries):

@@ -94,6 +94,16 @@ def test_an_unpublished_verdict_cannot_be_referenced(reader):
     )
     assert response.status_code == 400
     assert not ReaderSubmission.objects.exists()
+    # The reader is told, and sending again goes without the link they cannot fix.
+    html = response.content.decode()
+    assert "n'est plus publié" in html
+    assert '<input type="hidden" name="review" value="">' in html
+    url = f"https://factcheck.example.org/fr/verdicts/{review.pk}/"
+    data = {"kind": "error", "review": "", "url": url, "text": "Une erreur ici."}
+    again = csrf_post(reader, "/fr/submit/", data)
+    assert again.status_code == 302
+    submission = ReaderSubmission.objects.get()
+    assert submission.review is None and submission.url == url
 
 
 def test_submissions_are_rate_limited_per_address(reader, settings):

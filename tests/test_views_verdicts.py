@@ -92,6 +92,32 @@ class TestVerdictList:
         assert reviews[2].claim.text in second and reviews[0].claim.text not in second
         assert 'rel="prev"' in second and 'rel="next"' not in second
         assert client.get(list_url(), {"page": "x"}).status_code == 200
+        # Past the end: not an empty page saying nothing was ever published.
+        assert client.get(list_url(), {"page": 3}).status_code == 404
+        assert client.get(list_url(), {"page": 999, "q": "chômage"}).status_code == 404
+
+    @pytest.mark.parametrize("dates", [{"until": "9999-12-31"}, {"since": "0001-01-01"}])
+    def test_dates_out_of_range_are_reported_and_ignored(self, client, dates):
+        review = published_verdict()
+        response = client.get(list_url(), dates)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Saisissez une date entre 1900 et 2999." in html
+        assert review.claim.text in html and "Derniers verdicts" in html
+
+    def test_a_search_too_long_is_reported_not_silently_dropped(self, client):
+        published_verdict()
+        html = client.get(list_url(), {"q": "chômage " * 30}).content.decode()
+        assert 'aria-invalid="true" aria-describedby="id_q_error"' in html
+        assert '<p class="field-error" id="id_q_error">' in html
+        assert "Derniers verdicts" in html and "Résultats" not in html
+        assert "Effacer les filtres" in html
+
+    def test_other_query_parameters_are_not_a_search(self, client):
+        published_verdict()
+        html = client.get(list_url(), {"utm_source": "lettre", "fbclid": "x"}).content.decode()
+        assert "Derniers verdicts" in html
+        assert "Résultats" not in html and "Effacer les filtres" not in html
 
     def test_user_text_is_escaped(self, client):
         review = published_verdict(
@@ -140,8 +166,27 @@ class TestVerdictPage:
         english = client.get(verdict_url(review, "en")).content.decode()
         assert '<html lang="fr">' in french and '<html lang="en">' in english
         assert "Faux" in french and "False" in english
-        assert "5 mars 2024" in french and "March 5, 2024" in english
+        # English dates as og:locale en_GB says (factcheck/formats/en), not Django's American ones.
+        assert "5 mars 2024" in french and "5 March 2024" in english
+        assert "<dt>Publié</dt>" in french and "<dt>Published</dt>" in english
         assert "Notre verdict" in french and "Our verdict" in english
+
+    def test_titles_quote_the_claim_as_the_page_language_does(self, client):
+        review = published_verdict(claim=ClaimFactory(text="La dette a baissé."))
+        french = client.get(verdict_url(review, "fr")).content.decode()
+        english = client.get(verdict_url(review, "en")).content.decode()
+        assert "<title>Faux — « La dette a baissé. » —" in french
+        assert "<title>False — “La dette a baissé.” —" in english
+        assert '<meta property="og:title" content="False — “La dette a baissé.”">' in english
+
+    def test_a_claim_nobody_is_named_for_says_where_it_appeared(self, client):
+        review = published_verdict(claim=ClaimFactory(speaker=None))
+        article = review.claim.appearances.get().article
+        article.published_at = datetime(2017, 6, 28, 22, tzinfo=UTC)
+        article.save()
+        html = client.get(verdict_url(review)).content.decode()
+        assert 'Paru le <time datetime="2017-06-29">29 juin 2017</time>' in html
+        assert "Propos de" not in html
 
     def test_url_has_a_slug_and_wrong_slugs_redirect(self, client):
         review = published_verdict(claim=ClaimFactory(text="Le chômage a baissé de 12 % en 2016."))

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from ..models import ClaimAppearance, Correction, Review, Source
+from ..publishing.claimreview import local_day
 from ..publishing.verdicts import published_reviews
 from ..views.common import path_maker
 
@@ -111,7 +112,7 @@ def review_items(rows, base_url):
                 # An article pasted as text has no address and may have no date.
                 "url": url or None,
                 "outlet": outlet,
-                "date": published.date().isoformat() if published else None,
+                "date": local_day(published) if published else None,
             }
         )
     sources = defaultdict(list)

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Claim, ClaimAppearance, Correction, Rating, Review, Source, Speaker
+from ..publishing.claimreview import local_day
 
 
 class UTCDateTimeField(serializers.DateTimeField):
@@ -105,7 +106,7 @@ class AppearanceSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_date(self, appearance):
         published = appearance.article.published_at
-        return published.date().isoformat() if published else None
+        return local_day(published) if published else None
 
 
 class SourceSerializer(serializers.ModelSerializer):

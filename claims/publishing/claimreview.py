@@ -5,6 +5,7 @@ properties and types from schema.org's vocabulary are used.
 """
 
 from django.conf import settings
+from django.utils import timezone
 
 from ..models import Language, Speaker
 
@@ -12,6 +13,12 @@ from ..models import Language, Speaker
 def public_origin(request):
     """The public site's origin for absolute links: ``PUBLIC_BASE_URL``, else the request's."""
     return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def local_day(moment):
+    """The day of ``moment`` in the site's time zone, as the pages show it (ISO 8601): an
+    article dated 29 June in Paris is stored as 28 June 22:00 UTC."""
+    return timezone.localdate(moment).isoformat()
 
 
 def organisation():
@@ -38,7 +45,7 @@ def _appearance(appearance):
     if article.url:
         work["url"] = article.url
     if article.published_at:
-        work["datePublished"] = article.published_at.date().isoformat()
+        work["datePublished"] = local_day(article.published_at)
     if article.outlet:
         work["publisher"] = {"@type": "Organization", "name": article.outlet}
     return work
@@ -78,7 +85,7 @@ def claim_review(review, url, language, appearances=(), scale_bounds=None):
         "url": url,
         "claimReviewed": claim.text,
         "author": organisation(),
-        "datePublished": review.published_at.date().isoformat(),
+        "datePublished": local_day(review.published_at),
         "dateModified": review.updated_at.isoformat(),
         "inLanguage": claim.language or Language.FRENCH,
         "reviewRating": review_rating,

@@ -5,7 +5,7 @@ from functools import lru_cache, wraps
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -137,6 +137,10 @@ class Page:
             self.number = 1
         start = (self.number - 1) * size
         rows = list(queryset[start : start + size + 1])
+        if not rows and self.number > 1:
+            # Past the end (the list shrank, or a made-up number): not an empty page that
+            # would say nothing was ever published.
+            raise Http404("no such page")
         self.has_next = len(rows) > size
         self.items = rows[:size]
         self.has_previous = self.number > 1

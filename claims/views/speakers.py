@@ -5,11 +5,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from ..models import Speaker
+from ..models import Rating, Speaker
 from ..publishing.charts import rating_breakdown
 from ..publishing.ratings import default_ratings
 from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, absolute_url, list_items, public_page
+
+
+@require_safe
+def speaker_redirect(request, pk):
+    """Short links lead to the canonical URL, for speakers with a public page."""
+    speaker = get_object_or_404(Speaker, pk=pk)
+    if not published_reviews().filter(claim__speaker=speaker).exists():
+        raise Http404("no published verdict for this speaker")
+    return redirect(speaker, permanent=True)
 
 
 @require_safe
@@ -23,8 +32,12 @@ def speaker_detail(request, pk, slug):
         raise Http404("no published verdict for this speaker")
     if slug != speaker.slug:
         return redirect(speaker, permanent=True)
-    ratings = default_ratings()
-    rows = [(r.label_text, r.colour, counts.get(r.pk, 0)) for r in ratings if counts.get(r.pk)]
+    ratings = list(default_ratings())
+    # Verdicts rated on another scale count too, after the default scale's labels.
+    others = set(counts) - {rating.pk for rating in ratings}
+    if others:
+        ratings += Rating.objects.filter(pk__in=others).order_by("scale__name", "position")
+    rows = [(r.label_text, r.colour, counts[r.pk]) for r in ratings if counts.get(r.pk)]
     page = Page(
         request,
         listed_reviews().filter(claim__speaker=speaker).order_by("-published_at", "-id"),

@@ -8,6 +8,7 @@ from django_ratelimit.decorators import ratelimit
 
 from ..forms import SubmissionForm
 from ..models import ReaderSubmission
+from .common import absolute_url
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -19,7 +20,14 @@ def submit(request):
         initial = {"kind": request.GET.get("kind") or ReaderSubmission.Kind.CLAIM}
         if request.GET.get("review", "").isdigit():
             initial["review"] = request.GET["review"]
-        return render(request, "public/submit.html", {"form": SubmissionForm(initial=initial)})
+        return render(
+            request,
+            "public/submit.html",
+            {
+                "form": SubmissionForm(initial=initial),
+                "canonical_url": absolute_url(request, request.path),
+            },
+        )
 
     form = SubmissionForm(request.POST)
     if getattr(request, "limited", False):

@@ -61,7 +61,7 @@ def verdict_list(request):
         reviews = reviews.order_by("-published_at", "-id")
     page = Page(request, reviews)
     list_items(page.items)
-    filtered = form.is_bound and any(value for key, value in request.GET.items() if key != "page")
+    filtered = form.filtering
     return render(
         request,
         "public/verdict_list.html",
@@ -69,10 +69,12 @@ def verdict_list(request):
             "form": form,
             "page": page,
             "filtered": filtered,
+            # Something was typed into the form, valid or not: offer to clear it.
+            "clearable": any(request.GET.get(name) for name in form.fields),
             # Filters fold away on phones, except when in use or wrongly filled.
             "filters_open": bool(form.errors)
             or any(request.GET.get(name) for name in form.fields if name != "q"),
-            "query": request.GET.get("q", "").strip(),
+            "query": form.cleaned_data.get("q", "").strip() if filtered else "",
             "canonical_url": absolute_url(request, request.path),
         },
     )
