@@ -1,5 +1,7 @@
 """Atom feeds of published verdicts: all of them, and one per speaker."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -16,6 +18,15 @@ from .publishing.verdicts import listed_reviews, published_reviews
 from .views.common import path_maker
 
 FEED_SIZE = 50
+
+# Characters XML 1.0 forbids, which text pasted into the admin can bring (a form feed from a
+# word processor): one of them made the whole feed a 500.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text):
+    """``text`` without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 class LatestVerdictsFeed(Feed):
@@ -38,8 +49,8 @@ class LatestVerdictsFeed(Feed):
             return method() if obj is None else method(obj)
 
         feed = self.feed_type(
-            title=feed_attr("title"),
-            subtitle=feed_attr("subtitle"),
+            title=xml_text(feed_attr("title")),
+            subtitle=xml_text(feed_attr("subtitle")),
             link=origin + feed_attr("link"),
             description=None,
             language=self.language or get_language(),
@@ -58,9 +69,9 @@ class LatestVerdictsFeed(Feed):
         for review in self.items() if obj is None else self.items(obj):
             link = origin + verdict_path(review.pk, review.slug)
             feed.add_item(
-                title=self.item_title(review),
+                title=xml_text(self.item_title(review)),
                 link=link,
-                description=self.item_description(review),
+                description=xml_text(self.item_description(review)),
                 unique_id=link,
                 unique_id_is_permalink=None,
                 enclosures=[],
@@ -70,7 +81,7 @@ class LatestVerdictsFeed(Feed):
                 author_email=None,
                 author_link=None,
                 comments=None,
-                categories=self.item_categories(review),
+                categories=[xml_text(c) for c in self.item_categories(review)],
                 item_copyright=None,
                 **self.item_extra_kwargs(review),
             )

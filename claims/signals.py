@@ -130,6 +130,9 @@ def claim_part_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=ClaimAppearance)
 @receiver(post_delete, sender=ClaimAppearance)
 @receiver(post_save, sender=Article)
+# A deleted author or editor leaves their verdicts' bylines through an update that sends no
+# signal of its own (on_delete=SET_NULL).
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
 def public_content_changed(sender, raw=False, **kwargs):
     # Also for API keys: web processes remember the keys they looked up under the stamp.
     if not raw:

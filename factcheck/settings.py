@@ -319,6 +319,10 @@ PUBLIC_PAGE_LOCAL_CACHE_BYTES = env_int("PUBLIC_PAGE_LOCAL_CACHE_BYTES", 16 * 10
 # change made through another process reaches pages and 304s within this bound. 0: every
 # request asks.
 PUBLIC_VERSION_MEMO_SECONDS = float(env("PUBLIC_VERSION_MEMO_SECONDS", "1"))
+# What is deployed (a commit id, say), part of every public ETag and kept page's key so that a
+# deploy serves new HTML at once; empty: a digest of the code, templates, catalogues and static
+# files that render the pages (claims.publishing.freshness.release).
+RELEASE = env("RELEASE", "")
 # Reader submissions per client address; django-ratelimit counts in the shared cache.
 SUBMISSIONS_RATE = env("SUBMISSIONS_RATE", "5/h")
 # Behind a proxy, the header that carries the client address, e.g. HTTP_X_REAL_IP.

@@ -88,3 +88,17 @@ def test_feed_links_are_on_the_public_site(client, settings):
     assert items[0].find(f"{ATOM}link").get("href") == (
         f"https://factcheck.example.org{review.get_absolute_url()}"
     )
+
+
+def test_characters_xml_cannot_hold_are_left_out_not_a_server_error(client):
+    # A form feed pasted from a word processor into the admin.
+    speaker = SpeakerFactory(name="Jean\x0bMartin")
+    review = published_verdict(
+        claim=ClaimFactory(text="La dette a baissé.\x0c", speaker=speaker), conclusion="Faux\x01."
+    )
+    for url in ("/fr/feed/", f"/fr/feed/speakers/{speaker.pk}/"):
+        feed, items = entries(client, url)
+        assert items[0].find(f"{ATOM}title").text == "Faux — La dette a baissé."
+        assert items[0].find(f"{ATOM}summary").text == "Propos de JeanMartin. Faux."
+    assert feed.find(f"{ATOM}title").text.endswith("JeanMartin")
+    assert client.get(review.get_absolute_url()).status_code == 200

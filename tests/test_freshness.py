@@ -6,6 +6,7 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 
 from claims.models import Rating, RatingScale
+from claims.publishing.freshness import release, source_digest
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
@@ -93,6 +94,30 @@ def test_renaming_an_author_or_changing_the_default_scale_invalidates(client, ch
     assert seen in after.content.decode()
 
 
+def test_deleting_an_editor_takes_their_name_off_the_verdict(client):
+    editor = StaffFactory(first_name="Zed", last_name="Zorro")
+    review = published_verdict(editor=editor)
+    first = client.get(review.get_absolute_url())
+    assert "Zed Zorro" in first.content.decode()
+    editor.delete()
+    after = conditional(client, review.get_absolute_url(), first)
+    assert after.status_code == 200
+    assert "Zed Zorro" not in after.content.decode()
+
+
+def test_a_deploy_changes_every_etag_and_kept_page(client, settings, page_cache):
+    settings.RELEASE = "2026-11-26.1"
+    review = published_verdict()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    assert conditional(client, url, first).status_code == 304
+    settings.RELEASE = "2026-11-26.2"
+    after = conditional(client, url, first)
+    assert after.status_code == 200  # rendered by the new code, not kept from the old
+    assert after["ETag"] != first["ETag"]
+    assert conditional(client, url, after).status_code == 304
+
+
 def test_a_login_changes_nothing_readers_see(client):
     review = published_verdict(author=StaffFactory())
     first = client.get(review.get_absolute_url())
@@ -151,3 +176,21 @@ def test_unpublished_verdicts_leave_the_page_cache_at_once(client, page_cache):
     assert client.get(review.get_absolute_url()).status_code == 200
     unpublish_review(review, StaffFactory())
     assert client.get(review.get_absolute_url()).status_code == 404
+
+
+def test_the_release_is_a_digest_of_what_renders_the_pages(tmp_path, settings):
+    digest = source_digest.__wrapped__  # read the files each time, as a new process would
+    for folder in ("claims", "factcheck", "templates"):
+        (tmp_path / folder).mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>un</p>")
+    (tmp_path / "claims" / "views.py").write_text("answer = 42\n")
+    first = digest(tmp_path)
+    (tmp_path / "claims" / "notes.po").write_text("msgid ''")  # not served: compiled into .mo
+    assert digest(tmp_path) == first
+    page.write_text("<p>deux</p>")
+    assert digest(tmp_path) != first
+    settings.RELEASE = ""
+    assert release() == source_digest(settings.BASE_DIR)
+    settings.RELEASE = "abc123"
+    assert release() == "abc123"

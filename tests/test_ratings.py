@@ -1,9 +1,10 @@
-"""The rating scales are read once per version stamp in each process, and read afresh once a
-change moves the stamp."""
+"""The rating scales are read once per version stamp in each process, as long as a rendered page
+is kept, and read afresh once a change moves the stamp."""
 
 import pytest
 
 from claims.models import Rating
+from claims.publishing import freshness
 from claims.publishing.ratings import default_ratings, scale_bounds
 
 from .factories import default_rating
@@ -12,7 +13,12 @@ from .factories import default_rating
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_scales_are_read_once_per_stamp(django_assert_num_queries):
+@pytest.fixture
+def kept_pages(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+def test_the_scales_are_read_once_per_stamp(kept_pages, django_assert_num_queries):
     default_rating()
     with django_assert_num_queries(2):
         ratings, bounds = default_ratings(), scale_bounds()
@@ -24,7 +30,7 @@ def test_the_scales_are_read_once_per_stamp(django_assert_num_queries):
     assert bounds[scale_id] == (min(r.value for r in ratings if r.value is not None), 5)
 
 
-def test_a_saved_rating_is_seen_at_once():
+def test_a_saved_rating_is_seen_at_once(kept_pages):
     rating = default_rating("vrai")
     assert scale_bounds()[rating.scale_id][1] == rating.value
     Rating.objects.filter(pk=rating.pk).update(value=9)  # no signal: the memo still holds
@@ -33,3 +39,25 @@ def test_a_saved_rating_is_seen_at_once():
     rating.save()  # through the model, as the admin does: the stamp moves on commit
     assert scale_bounds()[rating.scale_id][1] == 9
     assert next(r for r in default_ratings() if r.pk == rating.pk).value == 9
+
+
+def test_they_are_kept_no_longer_than_a_rendered_page(settings, monkeypatch):
+    # Without Redis, another process's change never moves this process's stamp.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    now = [1000.0]
+    monkeypatch.setattr(freshness, "monotonic", lambda: now[0])
+    rating = default_rating("vrai")
+    assert scale_bounds()[rating.scale_id][1] == 5
+    Rating.objects.filter(pk=rating.pk).update(value=9)  # unseen, like another process's save
+    now[0] += 299
+    assert scale_bounds()[rating.scale_id][1] == 5
+    now[0] += 1
+    assert scale_bounds()[rating.scale_id][1] == 9
+
+
+def test_nothing_is_kept_when_pages_are_not(settings, django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    default_rating()
+    default_ratings()
+    with django_assert_num_queries(1):
+        default_ratings()

@@ -121,3 +121,16 @@ def test_submissions_are_rate_limited_per_address(reader, settings):
         csrf_post(other, "/fr/submit/", {"kind": "claim", "text": "Un autre lecteur."}).status_code
         == 302
     )
+
+
+def test_messages_are_taken_when_the_rate_counters_are_down(reader, settings, caplog):
+    # Nothing listens on port 1 of the loopback: the counters' Redis refuses connections.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {**settings.CACHES["ratelimit"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    data = {"kind": "claim", "text": "Affirmation à vérifier."}
+    response = csrf_post(reader, "/fr/submit/", data)
+    assert response.status_code == 302
+    assert ReaderSubmission.objects.get().text == "Affirmation à vérifier."
+    assert "submission rate limit unavailable" in caplog.text

@@ -261,5 +261,6 @@ def test_archived_copy_is_served_as_inert_text(client, settings, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"  # someone else's text
     assert b"Insee 9,7 %" in b"".join(response.streaming_content)
     assert SourceCheck.objects.count() >= 1

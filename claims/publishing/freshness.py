@@ -14,6 +14,8 @@ import hashlib
 import logging
 import time
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,8 +64,10 @@ def forget_public_version():
 
 
 def public_etag(stamp, prefix=""):
-    """A strong ETag for ``stamp``; ``prefix`` keeps representations of another kind apart."""
-    return f'"{prefix}{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"'
+    """A strong ETag for ``stamp`` and this release; ``prefix`` keeps representations of
+    another kind apart."""
+    digest = hashlib.sha256(f"{stamp}|{release()}".encode()).hexdigest()[:24]
+    return f'"{prefix}{digest}"'
 
 
 def touch_public_pages():
@@ -82,3 +86,30 @@ def touch_public_pages():
         _memo = (stamp, datetime.fromisoformat(stamp), monotonic())
 
     transaction.on_commit(touch)
+
+
+def release():
+    """What is deployed: ``RELEASE``, else a digest of the files that render public pages and
+    API answers. It is part of every ETag and kept page's key, as a deploy can change any page
+    without moving the stamp."""
+    return settings.RELEASE or source_digest(settings.BASE_DIR)
+
+
+# What changes the HTML and JSON served: code, templates, catalogues, static files (their
+# hashed names are in the pages).
+_SOURCE_DIRS = ("claims", "factcheck", "templates")
+_SOURCE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg"}
+
+
+@lru_cache(maxsize=4)
+def source_digest(base_dir):
+    """A digest of the paths and contents of the source files under ``base_dir``, read once
+    per process (a few milliseconds)."""
+    digest = hashlib.sha256()
+    base = Path(base_dir)
+    for folder in _SOURCE_DIRS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

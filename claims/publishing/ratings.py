@@ -1,35 +1,41 @@
 """The rating scales as the public pages and the API read them, kept in each process under the
-public version stamp: ratings and scales change only through saves that move it
-(claims.signals), and every list, verdict and methodology page would otherwise read them again.
+public version stamp, as rendered pages are: ratings and scales change only through saves that
+move it (claims.signals), and every list, verdict and methodology page would otherwise read them
+again.
 """
 
+from django.conf import settings
 from django.db.models import Max, Min
 
 from ..models import Rating
-from .freshness import public_version
+from . import freshness
 
 
 class StampMemo:
-    """Values computed at most once per version stamp in this process."""
+    """Values computed at most once per version stamp in this process, and kept no longer than
+    a rendered page (``PUBLIC_PAGE_CACHE_SECONDS``; 0 keeps nothing): without Redis, each process
+    has a stamp of its own that another process's change never moves."""
 
     def __init__(self):
-        # (stamp, {name: value}), replaced whole: a thread never sees half of one.
-        self._kept = (None, {})
+        # (stamp, read at, {name: value}), replaced whole: a thread never sees half of one.
+        self._kept = (None, 0.0, {})
 
     def get(self, name, load):
-        stamp, _last_modified = public_version(memo=True)
-        if stamp is None:  # the cache is down: nothing tells us when to forget
+        stamp, _last_modified = freshness.public_version(memo=True)
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if stamp is None or seconds <= 0:  # no stamp (the cache is down), or nothing kept
             return load()
-        kept_stamp, values = self._kept
-        if kept_stamp != stamp:
+        now = freshness.monotonic()
+        kept_stamp, read_at, values = self._kept
+        if kept_stamp != stamp or now - read_at >= seconds:
             values = {}
-            self._kept = (stamp, values)
+            self._kept = (stamp, now, values)
         if name not in values:
             values[name] = load()
         return values[name]
 
     def clear(self):
-        self._kept = (None, {})
+        self._kept = (None, 0.0, {})
 
 
 rating_scales = StampMemo()

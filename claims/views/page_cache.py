@@ -27,7 +27,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
-from ..publishing.freshness import public_etag, public_version
+from ..publishing.freshness import public_etag, public_version, release
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,10 @@ ENTRY_FORMAT = "3"
 
 
 def page_key(request, stamp):
-    """The cache key of this request's page at ``stamp``: scheme, host and the full path with
-    its query (the path carries the language: /fr/, /en/), as absolute links are made of them."""
-    text = f"{stamp}|{request.build_absolute_uri()}"
+    """The cache key of this request's page at ``stamp`` in this release: scheme, host and the
+    full path with its query (the path carries the language: /fr/, /en/), as absolute links
+    are made of them."""
+    text = f"{stamp}|{release()}|{request.build_absolute_uri()}"
     return f"public-page:{ENTRY_FORMAT}:" + hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -186,7 +186,10 @@ def source_archive(request, pk, source_id):
     )
     if check is None:
         raise Http404("no archived copy of this source")
-    return snapshot_response(check, "text")
+    response = snapshot_response(check, "text")
+    # Someone else's text, kept as evidence: search engines should index the source, not us.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
