@@ -68,6 +68,13 @@ class TestSpeaker:
         assert normalize_name("  Élisabeth   BORNE ") == "elisabeth borne"
         assert normalize_name("H.R. McMaster") == "h r mcmaster"
 
+    def test_names_in_every_script_have_a_key_and_latin_ligatures_are_spelled_out(self):
+        assert normalize_name("Владимир Путин") == "владимир путин"
+        assert normalize_name("习近平") == "习近平"
+        assert normalize_name("Łukasz Bœuf-Ærø") == "lukasz boeuf aero"
+        speaker = SpeakerFactory(name="Володимир Зеленський")
+        assert speaker.normalized_name == "володимир зеленськии"
+
     def test_unique_on_normalized_name_and_kind(self):
         SpeakerFactory(name="Élisabeth Borne")
         assert_violates(

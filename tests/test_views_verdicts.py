@@ -96,6 +96,14 @@ class TestVerdictList:
         assert client.get(list_url(), {"page": 3}).status_code == 404
         assert client.get(list_url(), {"page": 999, "q": "chômage"}).status_code == 404
 
+    def test_filters_speakers_by_names_in_any_script_or_spelling(self, client):
+        zelensky = published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Зеленський")))
+        oeuvre = published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Ève Lœuvre")))
+        html = client.get(list_url(), {"speaker": "зеленський"}).content.decode()
+        assert zelensky.claim.text in html and oeuvre.claim.text not in html
+        html = client.get(list_url(), {"speaker": "eve loeuvre"}).content.decode()
+        assert oeuvre.claim.text in html and zelensky.claim.text not in html
+
     @pytest.mark.parametrize("dates", [{"until": "9999-12-31"}, {"since": "0001-01-01"}])
     def test_dates_out_of_range_are_reported_and_ignored(self, client, dates):
         review = published_verdict()

@@ -22,14 +22,18 @@ def body_sha256(body):
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Letters and digits of any script are kept; the rest (punctuation, symbols, "_") separates
+# words. Latin letters that Unicode does not decompose are spelled as readers type them.
+_NOT_A_WORD = re.compile(r"[\W_]+")
+_LATIN_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
 
 
 def normalize_name(name):
-    """Lookup key for a name: no accents, no case, no punctuation, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", ascii_only.casefold()).strip()
+    """Lookup key for a name: no accents, no case, no punctuation, single spaces; letters of
+    every script kept (« Владимир Путин » has a key too)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    unaccented = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_A_WORD.sub(" ", unaccented.translate(_LATIN_LETTERS)).strip()
 
 
 def normalize_claim_text(text):
