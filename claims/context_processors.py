@@ -5,8 +5,6 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
-from .publishing.claimreview import public_origin
-
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 
@@ -29,18 +27,7 @@ def public(request):
             links.append({"code": code, "name": name, "url": url})
         return links
 
-    def alternate_links():
-        """``<link rel="alternate" hreflang>`` of pages with a canonical URL: absolute, without
-        the query (as the canonical link), and ``x-default`` for the default language's."""
-        origin = public_origin(request)
-        urls = {code: origin + translate_url(request.path, code) for code, _name in LANGUAGES}
-        return [
-            *({"code": code, "url": url} for code, url in urls.items()),
-            {"code": "x-default", "url": urls[default_language()]},
-        ]
-
     return {
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "language_links": SimpleLazyObject(language_links),
-        "alternate_links": SimpleLazyObject(alternate_links),
     }

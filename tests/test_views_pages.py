@@ -121,6 +121,17 @@ def test_alternates_of_a_search_are_the_lists_not_the_search(client):
     assert 'href="/en/?q=dette&amp;page=1" hreflang="en"' in html
 
 
+def test_each_page_of_the_plain_list_is_its_own_canonical_page(client, settings):
+    settings.PUBLIC_PAGE_SIZE = 1
+    published_verdict(), published_verdict()
+    html = client.get("/fr/", {"page": "2"}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/fr/?page=2">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/?page=2">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/fr/?page=2">' in html
+    first = client.get("/fr/", {"page": "1"}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/fr/">' in first
+
+
 def test_server_errors_get_a_page_of_their_own_in_the_readers_language(rf):
     with translation.override("fr"):
         response = server_error(rf.get("/fr/"))

@@ -68,6 +68,13 @@ def absolute_url(request, path):
     return public_origin(request) + path
 
 
+def list_canonical_url(request, path, page, filtered=False):
+    """The canonical URL of a page of a list: each page of the plain list is its own (search
+    engines index them all); a search or a filtered list points to the list itself."""
+    query = f"?page={page.number}" if page.number > 1 and not filtered else ""
+    return absolute_url(request, path + query)
+
+
 # Stand-ins that reverse() accepts for <int:pk> and <slug:slug> and that no URL prefix holds.
 _PK, _SLUG = "9081726354", "zq-slug-qz"
 

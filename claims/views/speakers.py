@@ -9,7 +9,7 @@ from ..models import Rating, Speaker
 from ..publishing.charts import rating_breakdown
 from ..publishing.ratings import default_ratings
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, absolute_url, list_items, public_page
+from .common import Page, list_canonical_url, list_items, public_page
 
 
 @require_safe
@@ -50,6 +50,6 @@ def speaker_detail(request, pk, slug):
             "speaker": speaker,
             "page": page,
             "chart": rating_breakdown(rows),
-            "canonical_url": absolute_url(request, speaker.get_absolute_url()),
+            "canonical_url": list_canonical_url(request, speaker.get_absolute_url(), page),
         },
     )

@@ -20,7 +20,7 @@ from ..publishing.ratings import default_ratings, scale_bounds
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, absolute_url, list_items, public_page
+from .common import Page, absolute_url, list_canonical_url, list_items, public_page
 
 
 def filter_verdicts(reviews, form):
@@ -75,7 +75,7 @@ def verdict_list(request):
             "filters_open": bool(form.errors)
             or any(request.GET.get(name) for name in form.fields if name != "q"),
             "query": form.cleaned_data.get("q", "").strip() if filtered else "",
-            "canonical_url": absolute_url(request, request.path),
+            "canonical_url": list_canonical_url(request, request.path, page, filtered),
         },
     )
 
