@@ -17,7 +17,8 @@ def public(request):
     def language_links():
         """The language switcher: this page, search and filters included, in each language;
         the other language's home page where this URL means nothing (a 404)."""
-        path = request.get_full_path()
+        # "//host/fr/" is a path too, which translate_url would turn into a link to that host.
+        path = "/" + request.get_full_path().lstrip("/")
         links = []
         for code, name in LANGUAGES:
             url = translate_url(path, code)

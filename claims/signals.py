@@ -144,14 +144,20 @@ def public_content_changed(sender, raw=False, **kwargs):
 _USER_PUBLIC_FIELDS = ("username", "first_name", "last_name")
 
 
+def _loaded_names(user):
+    # From the instance's dict: a field left out by .only() would cost a query (and reading it
+    # in post_init recursed into the model's own loading).
+    return tuple(user.__dict__.get(f) for f in _USER_PUBLIC_FIELDS)
+
+
 @receiver(post_init, sender=settings.AUTH_USER_MODEL)
 def remember_user_names(sender, instance, **kwargs):
-    instance._names_when_loaded = tuple(getattr(instance, f, "") for f in _USER_PUBLIC_FIELDS)
+    instance._names_when_loaded = _loaded_names(instance)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def user_saved(sender, instance, created, raw=False, **kwargs):
-    names = tuple(getattr(instance, f, "") for f in _USER_PUBLIC_FIELDS)
+    names = _loaded_names(instance)
     if not raw and not created and names != instance._names_when_loaded:
         touch_public_pages()
     instance._names_when_loaded = names

@@ -2,6 +2,7 @@
 readers could see."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 
@@ -118,6 +119,13 @@ def test_a_deploy_changes_every_etag_and_kept_page(client, settings, page_cache)
     assert conditional(client, url, after).status_code == 304
 
 
+def test_users_read_in_part_cost_no_extra_query(django_assert_num_queries):
+    StaffFactory(first_name="Jeanne")
+    with django_assert_num_queries(1):  # the signals read only what was loaded
+        users = list(get_user_model().objects.only("id"))
+    assert users
+
+
 def test_a_login_changes_nothing_readers_see(client):
     review = published_verdict(author=StaffFactory())
     first = client.get(review.get_absolute_url())
@@ -191,6 +199,9 @@ def test_the_release_is_a_digest_of_what_renders_the_pages(tmp_path, settings):
     page.write_text("<p>deux</p>")
     assert digest(tmp_path) != first
     settings.RELEASE = ""
-    assert release() == source_digest(settings.BASE_DIR)
+    current = release()
+    assert current.startswith(source_digest(settings.BASE_DIR) + "-")
+    settings.ORGANISATION_NAME = "Vérif'Actu"  # a setting every page shows
+    assert release() != current
     settings.RELEASE = "abc123"
     assert release() == "abc123"

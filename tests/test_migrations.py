@@ -1,33 +1,86 @@
 """Data migrations, run for real on the test database: back to the migration before, rows
 written as they were then, forward again."""
 
+import importlib
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from claims.models import Review
+from claims.models.text import normalize_name
+
+from .factories import AppearanceFactory, ArticleFactory, published_verdict
+
 pytestmark = pytest.mark.django_db(transaction=True)
+speaker_keys = importlib.import_module("claims.migrations.0013_speaker_names_in_every_script")
+BEFORE_0013 = [("claims", "0012_review_synced_at")]
 
 
-def migrate(target):
+def migrate(targets):
     executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
 
 
-def test_0013_gives_speakers_the_keys_of_every_script_and_keeps_clashing_ones():
-    apps = migrate(("claims", "0012_review_synced_at"))
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def speaker_keys_now(apps):
+    return dict(apps.get_model("claims", "Speaker").objects.values_list("pk", "normalized_name"))
+
+
+def test_0013_gives_speakers_the_keys_of_every_script_and_back():
+    apps = migrate(BEFORE_0013)
     try:
         Speaker = apps.get_model("claims", "Speaker")
-        # Keys as 0012's normalize_name made them (letters outside a–z dropped).
+        # A key one row gives up and another takes, in the same UPDATE (rows written by some
+        # older code): PostgreSQL checks uniqueness row by row.
+        junior = Speaker.objects.create(name="Ève Bœuf Junior", normalized_name="eve boeuf")
         boeuf = Speaker.objects.create(name="Ève Bœuf", normalized_name="eve b uf")
+        # Keys as 0012's normalize_name made them (letters outside a–z dropped).
         polish = Speaker.objects.create(name="Łukasz Nowak", normalized_name="ukasz nowak")
         Speaker.objects.create(name="Lukasz Nowak", normalized_name="lukasz nowak")
         same = Speaker.objects.create(name="Élisabeth Borne", normalized_name="elisabeth borne")
     finally:
-        apps = migrate(("claims", "0013_speaker_names_in_every_script"))
-    Speaker = apps.get_model("claims", "Speaker")
-    keys = dict(Speaker.objects.values_list("pk", "normalized_name"))
-    assert keys[boeuf.pk] == "eve boeuf"
+        apps = migrate(latest())
+    keys = speaker_keys_now(apps)
+    assert keys[junior.pk] == "eve boeuf junior" and keys[boeuf.pk] == "eve boeuf"
     assert keys[polish.pk] == "ukasz nowak"  # « lukasz nowak » is another speaker's
     assert keys[same.pk] == "elisabeth borne"
+
+    apps = migrate(BEFORE_0013)
+    try:
+        keys = speaker_keys_now(apps)
+        assert keys[boeuf.pk] == "eve b uf" and keys[polish.pk] == "ukasz nowak"
+    finally:
+        migrate(latest())
+
+
+def test_0013s_frozen_keys_are_todays():
+    names = ["Élisabeth Borne", "Łukasz Bœuf", "Зеленський", "नरेंद्र मोदी", "ジョン", "H.R. McMaster"]
+    assert [speaker_keys.new_key(n) for n in names] == [normalize_name(n) for n in names]
+    assert speaker_keys.old_key("Ève Bœuf") == "eve b uf"
+
+
+def test_0014_moves_the_reviews_whose_days_changed_in_the_partner_feed(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    at = lambda *args: datetime(*args, tzinfo=UTC)  # noqa: E731
+    # An article of 29 June in Paris, stored as 28 June 22:00 UTC; one of 28 June at noon.
+    late_article = published_verdict(appearances=0, published_at=at(2024, 3, 5, 12))
+    AppearanceFactory(
+        claim=late_article.claim, article=ArticleFactory(published_at=at(2017, 6, 28, 22))
+    )
+    noon = published_verdict(appearances=0, published_at=at(2024, 3, 5, 12))
+    AppearanceFactory(claim=noon.claim, article=ArticleFactory(published_at=at(2017, 6, 28, 12)))
+    # Published at 00:30 on 6 March in Paris.
+    late_review = published_verdict(appearances=0, published_at=at(2024, 3, 5, 23, 30))
+    long_ago = at(2020, 1, 1)
+    Review.objects.update(synced_at=long_ago)
+    migrate([("claims", "0013_speaker_names_in_every_script")])
+    migrate(latest())
+    synced = dict(Review.objects.values_list("pk", "synced_at"))
+    assert synced[late_article.pk] > long_ago and synced[late_review.pk] > long_ago
+    assert synced[noon.pk] == long_ago

@@ -75,6 +75,21 @@ class TestSpeaker:
         speaker = SpeakerFactory(name="Володимир Зеленський")
         assert speaker.normalized_name == "володимир зеленськии"
 
+    def test_marks_that_are_part_of_a_letter_are_kept(self):
+        # Devanagari vowel signs, Japanese dakuten, Thai vowels: not accents, other names.
+        assert normalize_name("नरेंद्र मोदी") != normalize_name("नरेंद्र मादी")
+        assert normalize_name("ジョン") != normalize_name("ション")
+        assert normalize_name("ทักษิณ ชินวัตร") == "ทักษิณ ชินวัตร"
+        assert normalize_name("Nguyễn Phú Trọng") == "nguyen phu trong"
+
+    def test_the_admin_says_when_a_name_is_another_speakers_or_has_no_letter(self):
+        SpeakerFactory(name="Élisabeth Borne")
+        with pytest.raises(ValidationError, match="existe déjà : Élisabeth Borne"):
+            Speaker(name="ELISABETH BORNE", role="x").full_clean()
+        with pytest.raises(ValidationError, match="au moins une lettre"):
+            Speaker(name="…", role="x").full_clean()
+        Speaker(name="Élisabeth Borne", kind=Speaker.Kind.ORGANISATION).full_clean()
+
     def test_unique_on_normalized_name_and_kind(self):
         SpeakerFactory(name="Élisabeth Borne")
         assert_violates(

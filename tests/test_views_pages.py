@@ -4,9 +4,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
+from claims.context_processors import public
 from claims.models import Review
 
 from .factories import ClaimFactory, ReviewFactory, SpeakerFactory, published_verdict
@@ -70,7 +71,7 @@ def test_sitemap_lists_speakers_with_a_published_verdict(client):
         assert f"http://testserver{speaker.get_absolute_url()}" in urls
         assert f"http://testserver{only_drafts.get_absolute_url()}" not in urls
     lastmod = urls[f"http://testserver{speaker.get_absolute_url()}"][0]
-    assert lastmod.startswith(latest.updated_at.date().isoformat())
+    assert lastmod.startswith(timezone.localdate(latest.updated_at).isoformat())
 
 
 def test_sitemap_and_its_index_are_on_the_public_site(client, settings):
@@ -95,9 +96,8 @@ def test_sitemap_lists_every_published_verdict_in_both_languages_with_lastmod(cl
     for review in published:
         for language in ("fr", "en"):
             loc = f"http://testserver/{language}/verdicts/{review.pk}/{review.slug}/"
-            assert urls[loc] == review.updated_at.date().isoformat() or urls[loc].startswith(
-                review.updated_at.date().isoformat()
-            )
+            # Rendered in the site's time zone: its day, not UTC's.
+            assert urls[loc].startswith(timezone.localdate(review.updated_at).isoformat())
     assert not [loc for loc in urls if f"/verdicts/{draft.pk}/" in loc]
 
 
@@ -111,6 +111,15 @@ def test_not_found_pages_switch_language_to_the_other_home_page(client):
     html = client.get("/en/nothing-here/").content.decode()
     assert '<a href="/fr/" hreflang="fr" lang="fr">Français</a>' in html
     assert 'rel="alternate" hreflang' not in html  # no canonical page to name versions of
+
+
+def test_the_language_switcher_never_links_to_another_host(rf):
+    # A path may start with "//", which a URL parser reads as a host.
+    request = rf.get("/en/")
+    request.path = request.path_info = "//evil.example/en/"
+    with translation.override("en"):
+        links = list(public(request)["language_links"])  # lazy: read it in English
+    assert [link["url"] for link in links] == ["/fr/", "/evil.example/en/"]
 
 
 def test_alternates_of_a_search_are_the_lists_not_the_search(client):

@@ -105,6 +105,19 @@ class Speaker(models.Model):
     def get_absolute_url(self):
         return reverse("public:speaker", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def clean(self):
+        # The key is derived in save(), out of the form's reach: check it here, so that the
+        # admin says what is wrong instead of failing on the database's constraint.
+        super().clean()
+        key = self.normalized_name = normalize_name(self.name)
+        if not key:
+            raise ValidationError({"name": _("A name needs at least one letter or digit.")})
+        same = Speaker.objects.filter(normalized_name=key, kind=self.kind).exclude(pk=self.pk)
+        if same.exists():
+            raise ValidationError(
+                {"name": _("This speaker already exists: %(name)s.") % {"name": same.first()}}
+            )
+
     @property
     def slug(self):
         return slugify(self.name)[:80].strip("-") or "speaker"

@@ -1,7 +1,6 @@
 """Text keys shared by the models: digests and normalized forms used for lookups."""
 
 import hashlib
-import re
 import unicodedata
 
 from django.core.validators import URLValidator
@@ -22,18 +21,28 @@ def body_sha256(body):
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-# Letters and digits of any script are kept; the rest (punctuation, symbols, "_") separates
-# words. Latin letters that Unicode does not decompose are spelled as readers type them.
-_NOT_A_WORD = re.compile(r"[\W_]+")
+# Latin letters that Unicode does not decompose, spelled as readers type them.
 _LATIN_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
+# Scripts whose marks are accents readers leave out (é, ё, ά). Elsewhere a mark is part of the
+# letter: Devanagari vowel signs, Japanese dakuten (ジ is not シ).
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
 
 def normalize_name(name):
     """Lookup key for a name: no accents, no case, no punctuation, single spaces; letters of
-    every script kept (« Владимир Путин » has a key too)."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    unaccented = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_A_WORD.sub(" ", unaccented.translate(_LATIN_LETTERS)).strip()
+    every script kept (« Владимир Путин », « नरेंद्र मोदी » have keys too)."""
+    kept = []
+    for char in unicodedata.normalize("NFKD", name.casefold()):
+        if unicodedata.category(char).startswith("M"):  # a mark, spacing or not
+            if kept and unicodedata.name(kept[-1], "").startswith(_ACCENTED_SCRIPTS):
+                continue  # an accent
+            kept.append(char)
+        elif char.isalnum():
+            kept.append(char)
+        elif kept and kept[-1] != " ":  # punctuation, symbols, spaces, "_" separate words
+            kept.append(" ")
+    text = unicodedata.normalize("NFC", "".join(kept)).translate(_LATIN_LETTERS)
+    return text.strip()
 
 
 def normalize_claim_text(text):

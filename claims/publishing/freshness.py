@@ -15,11 +15,14 @@ import logging
 import time
 from datetime import datetime
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 KEY = "public-pages:version"
@@ -89,10 +92,39 @@ def touch_public_pages():
 
 
 def release():
-    """What is deployed: ``RELEASE``, else a digest of the files that render public pages and
-    API answers. It is part of every ETag and kept page's key, as a deploy can change any page
-    without moving the stamp."""
-    return settings.RELEASE or source_digest(settings.BASE_DIR)
+    """What is deployed: ``RELEASE``, else a digest of the files, packages and settings that
+    render public pages and API answers. It is part of every ETag and kept page's key, as a
+    deploy can change any page without moving the stamp."""
+    global _release
+    if _release is None:  # once per process: every page and 304 asks
+        shown = "\0".join(str(getattr(settings, name, "")) for name in _SETTINGS_SHOWN)
+        digest = hashlib.sha256(shown.encode()).hexdigest()[:8]
+        _release = settings.RELEASE or f"{source_digest(settings.BASE_DIR)}-{digest}"
+    return _release
+
+
+_release = None
+
+
+@receiver(setting_changed)
+def _forget_release(setting, **kwargs):
+    global _release
+    if setting == "RELEASE" or setting in _SETTINGS_SHOWN:  # tests change settings
+        _release = None
+
+
+# Settings that pages and API answers show or depend on.
+_SETTINGS_SHOWN = (
+    "ORGANISATION_NAME",
+    "ORGANISATION_URL",
+    "PUBLIC_BASE_URL",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "STATIC_URL",
+    "PUBLIC_PAGE_SIZE",
+)
+# Packages whose output is in them: escaping, Markdown, sanitizing, headers.
+_PACKAGES_SHOWN = ("django", "djangorestframework", "markdown-it-py", "nh3", "django-csp")
 
 
 # What changes the HTML and JSON served: code, templates, catalogues, static files (their
@@ -103,9 +135,11 @@ _SOURCE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg"
 
 @lru_cache(maxsize=4)
 def source_digest(base_dir):
-    """A digest of the paths and contents of the source files under ``base_dir``, read once
-    per process (a few milliseconds)."""
+    """A digest of the versions of the packages that render pages and of the paths and contents
+    of the source files under ``base_dir``, read once per process (a few milliseconds)."""
     digest = hashlib.sha256()
+    for package in _PACKAGES_SHOWN:
+        digest.update(f"{package}=={metadata.version(package)}\0".encode())
     base = Path(base_dir)
     for folder in _SOURCE_DIRS:
         for path in sorted((base / folder).rglob("*")):

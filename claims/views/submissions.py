@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from ..forms import SubmissionForm
 from ..models import ReaderSubmission
@@ -62,7 +63,7 @@ def _over_the_limit(request):
             method="POST",
             increment=True,
         )
-    except Exception:
+    except (RedisError, OSError):  # not a misconfiguration: that must still fail loudly
         logger.warning("submission rate limit unavailable", exc_info=True)
         return False
 
