@@ -5,12 +5,13 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+# The public pages' languages, each named in itself (the switcher, hreflang, the sitemap).
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 
 def default_language():
-    """The code of the site's default language among the public pages' ("fr")."""
-    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+    """The code of the site's default language ("fr"; settings allow only fr or en)."""
+    return settings.LANGUAGE_CODE
 
 
 def public(request):

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
 
-from .context_processors import default_language
+from .context_processors import LANGUAGES, default_language
 from .models import Review, Speaker
 from .publishing.claimreview import public_origin
 from .publishing.verdicts import published_reviews
@@ -30,9 +30,6 @@ class Sitemap(BaseSitemap):
         if settings.PUBLIC_BASE_URL:
             return urlsplit(settings.PUBLIC_BASE_URL).scheme
         return super().get_protocol(protocol)
-
-
-LANGUAGES = ("fr", "en")
 
 
 class LocalizedSitemap(Sitemap):
@@ -55,7 +52,9 @@ class LocalizedSitemap(Sitemap):
         urls = super()._urls(page, protocol, domain)
         origin = f"{protocol}://{domain}"
         for url in urls:
-            locations = {code: origin + self.location_in(url["item"], code) for code in LANGUAGES}
+            locations = {
+                code: origin + self.location_in(url["item"], code) for code, _name in LANGUAGES
+            }
             url["alternates"] = [
                 *({"lang_code": code, "location": loc} for code, loc in locations.items()),
                 {"lang_code": "x-default", "location": locations[default_language()]},
@@ -111,9 +110,9 @@ class PagesSitemap(LocalizedSitemap):
 
 
 SITEMAPS = {
-    **{f"pages-{code}": PagesSitemap(code) for code in LANGUAGES},
-    **{f"verdicts-{code}": VerdictSitemap(code) for code in LANGUAGES},
-    **{f"speakers-{code}": SpeakerSitemap(code) for code in LANGUAGES},
+    **{f"pages-{code}": PagesSitemap(code) for code, _name in LANGUAGES},
+    **{f"verdicts-{code}": VerdictSitemap(code) for code, _name in LANGUAGES},
+    **{f"speakers-{code}": SpeakerSitemap(code) for code, _name in LANGUAGES},
 }
 
 

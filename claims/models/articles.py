@@ -113,9 +113,9 @@ class Speaker(models.Model):
         if not key:
             raise ValidationError({"name": _("A name needs at least one letter or digit.")})
         same = Speaker.objects.filter(normalized_name=key, kind=self.kind).exclude(pk=self.pk)
-        if same.exists():
+        if other := same.first():
             raise ValidationError(
-                {"name": _("This speaker already exists: %(name)s.") % {"name": same.first()}}
+                {"name": _("This speaker already exists: %(name)s.") % {"name": other}}
             )
 
     @property
