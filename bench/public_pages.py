@@ -12,14 +12,14 @@ temporary folder and starts gunicorn as in production (``factcheck.wsgi``, DEBUG
 workers, no access log) on 127.0.0.1 with the bench-only settings ``bench.benchsite.settings``:
 the product's URLs plus ``bench/constant/<size>`` (that many bytes of HTML) and
 ``bench/not-modified`` (a bare 304), which cost only the server, the middleware and the URL
-resolver, and ``bench/one-query/<size>/<pk>``, the floor of any rendered page (one verdict read
-through the ORM, a three-line template, padded to the verdict page's size), measured uncached
-like the pages. For each page, wrk (``/usr/bin/wrk``) loads the page, then the constant response of
-the same size, alternating ``--rounds`` times after a warm-up; the ratio of the two request
-rates is the figure to watch (goals: ≥ 50 % for a full page, ≥ 80 % for a 304). It does so
-twice, each time with a fresh gunicorn: ``uncached`` (``PUBLIC_PAGE_CACHE_SECONDS=0``: every
-page is rendered) and ``cached`` (the page cache on: every request after a URL's first is
-served from it).
+resolver, and three floors of any rendered page (one verdict read through the ORM whole, or
+only the two columns shown, with a three-line template; or by one raw SQL query with no
+template engine; each padded to the verdict page's size), measured uncached like the pages.
+For each page, wrk (``/usr/bin/wrk``) loads the page, then the constant response of the same size,
+alternating ``--rounds`` times after a warm-up; the ratio of the two request rates is the figure to
+watch (goals: ≥ 50 % for a full page, ≥ 80 % for a 304). It does so twice, each time with a fresh
+gunicorn: ``uncached`` (``PUBLIC_PAGE_CACHE_SECONDS=0``: every page is rendered) and ``cached`` (the
+page cache on: every request after a URL's first is served from it).
 
 Then it times the search query itself in this process, as the list page runs it (one page of
 21 rows, best matches first), over a set of query words, at N published verdicts and, after
@@ -53,7 +53,13 @@ HOST = "127.0.0.1"
 WRK = "/usr/bin/wrk"
 VERDICTS = 20  # verdict pages cycled through by wrk
 # bench/benchsite/urls.py: the least a rendered page can cost (one ORM query, a tiny template).
-FLOOR_LABEL = "floor: one ORM query + a 3-line template (verdict page's size)"
+# (label, URL prefix): the floors of a page rendered from the database (bench/benchsite/urls.py).
+FLOORS = (
+    ("floor: one ORM query, whole rows + a 3-line template", "/bench/one-query"),
+    ("floor: one ORM query, the 2 columns shown + the same template", "/bench/two-columns"),
+    ("floor: one raw SQL query + 2 escaped strings, no template", "/bench/raw-sql"),
+)
+FLOOR_LABELS = {label for label, _prefix in FLOORS}
 
 # Readers' searches cycled through by wrk: common words, accent-less, phrase, numbers.
 HTTP_QUERIES = [
@@ -324,7 +330,7 @@ def print_pages(args, by_mode, load_before, pg_version, shared_buffers, env_page
         print("|---|---|---|---|---|---|---|---|")
         for label, size, result, _paths in rows:
             page, constant = result["page"], result["constant"]
-            goal = "≥ 80 %" if "304" in label else "—" if label == FLOOR_LABEL else "≥ 50 %"
+            goal = "≥ 80 %" if "304" in label else "—" if label in FLOOR_LABELS else "≥ 50 %"
             print(
                 f"| {label} | {size:,} | {page['rps']:.0f} | {page['p50_ms']:.1f} / "
                 f"{page['p99_ms']:.1f} ms | {constant['rps']:.0f} | {constant['p50_ms']:.1f} / "
@@ -456,11 +462,11 @@ def main():
                 ),
             ]
             if mode == "uncached":
-                # The same verdicts, each as the floor page of its verdict page's size.
-                floor_paths = [
-                    f"/bench/one-query/{len(fetch(port, path)[2])}/{pk}" for pk, path in verdicts
-                ]
-                targets.insert(2, (FLOOR_LABEL, floor_paths, {}, 200))
+                # The same verdicts, each as a floor page of its verdict page's size.
+                sizes = [(pk, len(fetch(port, path)[2])) for pk, path in verdicts]
+                for position, (label, prefix) in enumerate(FLOORS, start=2):
+                    floor_paths = [f"{prefix}/{size}/{pk}" for pk, size in sizes]
+                    targets.insert(position, (label, floor_paths, {}, 200))
             rows = []
             for label, paths, request_headers, expected in targets:
                 sizes = []
