@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claims.api.schema.access_responses",
     ],
+    # claims/converters.py: row ids of up to 18 digits, integers to partners.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "SpeakerKindEnum": "claims.models.Speaker.Kind",
         "SourceKindEnum": "claims.models.Source.Kind",

@@ -221,6 +221,26 @@ class TestVerdictPage:
         ):
             assert client.get(url).status_code == 404, url
 
+    def test_ids_too_long_for_any_row_are_not_found(self, client):
+        # 19 digits and more pass no 64-bit column: the resolver turns them away (SQLite's
+        # driver, in the demo, overflowed on them).
+        review = published_verdict()
+        source = review.claim.sources.first()
+        huge = "9" * 19
+        for url in (
+            f"/fr/verdicts/{huge}/x/",
+            f"/fr/verdicts/{huge}/",
+            f"/fr/verdicts/{review.pk}/sources/{huge}/archive.txt",
+            f"/fr/speakers/{huge}/x/",
+            f"/fr/feed/speakers/{huge}/",
+        ):
+            assert client.get(url).status_code == 404, url
+        archive = f"/fr/verdicts/{review.pk}/sources/{'9' * 18}/archive.txt"
+        assert client.get(archive).status_code == 404
+        assert reverse(
+            "public:source-archive", kwargs={"pk": review.pk, "source_id": source.pk}
+        ).endswith(f"/sources/{source.pk}/archive.txt")
+
     def test_shows_a_dated_corrections_log(self, client):
         review = published_verdict()
         correction = CorrectionFactory(review=review, note="Nous avions mal daté le discours.")

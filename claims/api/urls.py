@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from .. import converters  # noqa: F401  (registers <id:…>)
 from . import views
 from .caching import conditional
 from .errors import not_found
@@ -11,19 +12,19 @@ app_name = "api"
 
 urlpatterns = [
     path("reviews/", conditional(views.ReviewList.as_view()), name="review-list"),
-    path("reviews/<int:pk>/", conditional(views.ReviewDetail.as_view()), name="review-detail"),
+    path("reviews/<id:pk>/", conditional(views.ReviewDetail.as_view()), name="review-detail"),
     path(
-        "reviews/<int:pk>/claimreview",
+        "reviews/<id:pk>/claimreview",
         conditional(views.ClaimReviewDetail.as_view()),
         name="review-claimreview",
     ),
     path("datafeed", conditional(views.DataFeed.as_view()), name="datafeed"),
     path("claims/", conditional(views.ClaimList.as_view()), name="claim-list"),
-    path("claims/<int:pk>/", conditional(views.ClaimDetail.as_view()), name="claim-detail"),
+    path("claims/<id:pk>/", conditional(views.ClaimDetail.as_view()), name="claim-detail"),
     path("speakers/", conditional(views.SpeakerList.as_view()), name="speaker-list"),
-    path("speakers/<int:pk>/", conditional(views.SpeakerDetail.as_view()), name="speaker-detail"),
+    path("speakers/<id:pk>/", conditional(views.SpeakerDetail.as_view()), name="speaker-detail"),
     path("ratings/", conditional(views.RatingList.as_view()), name="rating-list"),
-    path("ratings/<int:pk>/", conditional(views.RatingDetail.as_view()), name="rating-detail"),
+    path("ratings/<id:pk>/", conditional(views.RatingDetail.as_view()), name="rating-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.Docs.as_view(), name="docs"),
     re_path(r"^", not_found),
