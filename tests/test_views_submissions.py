@@ -123,6 +123,22 @@ def test_submissions_are_rate_limited_per_address(reader, settings):
     )
 
 
+def test_only_kept_messages_count_against_the_limit(reader, settings):
+    settings.SUBMISSIONS_RATE = "2/h"
+    # A reader who sends an empty form twice, then fixes it, still has their two messages.
+    for _ in range(3):
+        assert csrf_post(reader, "/fr/submit/", {"kind": "claim", "text": ""}).status_code == 400
+    kept = [
+        csrf_post(reader, "/fr/submit/", {"kind": "claim", "text": f"Affirmation {n}."})
+        for n in range(3)
+    ]
+    assert [r.status_code for r in kept] == [302, 302, 429]
+    assert ReaderSubmission.objects.count() == 2
+    # With no message left, an invalid post is told so rather than asked to fix its text.
+    refused = csrf_post(reader, "/fr/submit/", {"kind": "claim", "text": ""})
+    assert refused.status_code == 429
+
+
 def test_messages_are_taken_when_the_rate_counters_are_down(reader, settings, caplog):
     # Nothing listens on port 1 of the loopback: the counters' Redis refuses connections.
     settings.CACHES = {

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 from redis.exceptions import RedisError
 
 from ..forms import SubmissionForm
@@ -32,38 +32,66 @@ def submit(request):
         )
 
     form = SubmissionForm(request.POST)
-    if _over_the_limit(request):
+    if _messages_left(request) == 0:
         form.is_valid()
-        response = render(
-            request, "public/submit.html", {"form": form, "rate_limited": True}, status=429
-        )
-        response["Retry-After"] = str(_period_seconds(settings.SUBMISSIONS_RATE))
-        return response
+        return _rate_limited(request, form)
     if form.is_bot:
         # Say thanks as to anyone; keep nothing.
         return redirect("public:submit-thanks")
     if not form.is_valid():
         return render(request, "public/submit.html", {"form": form}, status=400)
+    # Only messages kept count: a reader correcting a typo loses none of their posts. Counting
+    # here also settles two posts sent at once when one message was left.
+    if _count_message(request):
+        return _rate_limited(request, form)
     submission = form.save(commit=False)
     submission.language = get_language()
     submission.save()
     return redirect("public:submit-thanks")
 
 
-def _over_the_limit(request):
-    """Count this post against its address; whether it is over ``SUBMISSIONS_RATE``. With the
-    counters' cache down, the message is taken (the honeypot still drops bots) rather than
-    lost to a 500, as the pages stay up without it."""
+def _rate_limited(request, form):
+    response = render(
+        request, "public/submit.html", {"form": form, "rate_limited": True}, status=429
+    )
+    response["Retry-After"] = str(_period_seconds(settings.SUBMISSIONS_RATE))
+    return response
+
+
+# With the counters' cache down, messages are taken (the honeypot still drops bots) rather than
+# lost to a 500, as the pages stay up without it. Not on a misconfiguration: that must still
+# fail loudly.
+_COUNTERS_DOWN = (RedisError, OSError)
+
+
+def _limit(request, **kwargs):
+    return {
+        "request": request,
+        "group": "claims.views.submissions.submit",
+        "key": "ip",
+        "rate": settings.SUBMISSIONS_RATE,
+        "method": "POST",
+        **kwargs,
+    }
+
+
+def _messages_left(request):
+    """How many more messages this address may send in the current window (None: unknown)."""
     try:
-        return is_ratelimited(
-            request,
-            group="claims.views.submissions.submit",
-            key="ip",
-            rate=settings.SUBMISSIONS_RATE,
-            method="POST",
-            increment=True,
-        )
-    except (RedisError, OSError):  # not a misconfiguration: that must still fail loudly
+        usage = get_usage(**_limit(request, increment=False))
+    except _COUNTERS_DOWN:
+        logger.warning("submission rate limit unavailable", exc_info=True)
+        return None
+    if usage is None:  # RATELIMIT_FAIL_OPEN and a counter that could not be read
+        return None
+    return max(usage["limit"] - usage["count"], 0)
+
+
+def _count_message(request):
+    """Count a message about to be kept; whether it is one over ``SUBMISSIONS_RATE``."""
+    try:
+        return is_ratelimited(**_limit(request, increment=True))
+    except _COUNTERS_DOWN:
         logger.warning("submission rate limit unavailable", exc_info=True)
         return False
 
