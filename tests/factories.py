@@ -1,10 +1,12 @@
 """factory_boy factories: the smallest valid rows, each overridable."""
 
 import importlib
+from datetime import timedelta
 
 import factory
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 
 from claims.models import (
@@ -20,6 +22,7 @@ from claims.models import (
     Speaker,
     body_sha256,
 )
+from claims.publishing import freshness
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -194,3 +197,12 @@ def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
     for _ in range(corrections):
         CorrectionFactory(review=review)
     return review
+
+
+def settle_public_pages():
+    """Date the public pages' last change two seconds back, as if nothing had changed since:
+    pages only carry Last-Modified once their change's second is over (freshness.py)."""
+    then = (timezone.now() - timedelta(seconds=2)).isoformat()
+    cache.set(freshness.KEY, then, None)
+    cache.set(freshness.RELEASE_KEY, (freshness.release(), then), None)
+    freshness.forget_public_version()

@@ -1,27 +1,37 @@
 """Conditional GETs and CDN caching of public pages, and their invalidation on every change
 readers could see."""
 
+import time
+import uuid
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
+from django.utils.http import parse_http_date
 
 from claims.models import Rating, RatingScale
 from claims.publishing.freshness import release, source_digest
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
-from .factories import ReviewFactory, SourceFactory, StaffFactory, published_verdict
+from .factories import (
+    ReviewFactory,
+    SourceFactory,
+    StaffFactory,
+    published_verdict,
+    settle_public_pages,
+)
 
 # Transactions commit for real: the version stamp moves on commit.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def conditional(client, url, response):
-    return client.get(
-        url,
-        HTTP_IF_NONE_MATCH=response["ETag"],
-        HTTP_IF_MODIFIED_SINCE=response["Last-Modified"],
+    """Revalidate ``response`` as browsers do: with its ETag and, if it had one, its date."""
+    since = (
+        {"HTTP_IF_MODIFIED_SINCE": response["Last-Modified"]} if "Last-Modified" in response else {}
     )
+    return client.get(url, HTTP_IF_NONE_MATCH=response["ETag"], **since)
 
 
 def test_verdict_pages_and_feeds_answer_304_until_something_changes(client):
@@ -117,6 +127,40 @@ def test_a_deploy_changes_every_etag_and_kept_page(client, settings, page_cache)
     assert after.status_code == 200  # rendered by the new code, not kept from the old
     assert after["ETag"] != first["ETag"]
     assert conditional(client, url, after).status_code == 304
+
+
+def test_a_deploy_moves_last_modified_for_clients_that_send_only_that(client, settings):
+    # Release names of their own: the stamp in Redis outlives the test run.
+    settings.RELEASE = old_release = f"test-{uuid.uuid4().hex}"
+    review = published_verdict()
+    settle_public_pages()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    since = {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]}
+    assert client.get(url, **since).status_code == 304
+    settings.RELEASE = f"test-{uuid.uuid4().hex}"
+    assert client.get(url, **since).status_code == 200
+    time.sleep(1.05)  # Last-Modified has whole seconds: the deploy's is given once it is over
+    after = client.get(url)
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]).status_code == 304
+    # A rollback is a deploy too: the old release's pages are not "unmodified since" the new.
+    settings.RELEASE = old_release
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]).status_code == 200
+
+
+def test_a_change_within_the_second_of_the_last_is_never_hidden_by_if_modified_since(client):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    # Rendered within its change's second, the page carries no date a later change in that
+    # same second could share; the ETag still validates it.
+    first = client.get(url)
+    assert "Last-Modified" not in first
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    time.sleep(1.05)
+    dated = client.get(url)
+    assert dated["ETag"] == first["ETag"] and "Last-Modified" in dated
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=dated["Last-Modified"]).status_code == 304
 
 
 def test_users_read_in_part_cost_no_extra_query(django_assert_num_queries):

@@ -2,16 +2,18 @@
 and the version stamp each process reuses for PUBLIC_VERSION_MEMO_SECONDS."""
 
 import hashlib
+import time
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from claims.publishing import freshness
 from claims.publishing.verdicts import correct_review
 from claims.views.page_cache import local_pages, page_key
 
-from .factories import StaffFactory, published_verdict
+from .factories import StaffFactory, published_verdict, settle_public_pages
 
 # Transactions commit for real: the version stamp moves on commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +61,7 @@ def test_a_kept_page_is_served_early_with_every_header_a_rendered_one_has(
 
 def test_a_kept_pages_304_has_the_headers_of_a_rendered_pages_304(client, page_cache, settings):
     review = published_verdict()
+    settle_public_pages()
     url = review.get_absolute_url()
     first = client.get(url)
     early = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -74,11 +77,25 @@ def test_a_kept_pages_304_has_the_headers_of_a_rendered_pages_304(client, page_c
 
 def test_if_modified_since_and_a_stale_etag_on_a_kept_page(client, page_cache):
     review = published_verdict()
+    settle_public_pages()
     url = review.get_absolute_url()
     first = client.get(url)
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     stale = client.get(url, HTTP_IF_NONE_MATCH='"not-the-current-stamp"')
     assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_a_page_kept_within_its_changes_second_is_dated_once_that_second_is_over(
+    client, page_cache
+):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    assert "Last-Modified" not in first
+    time.sleep(1.05)
+    kept = client.get(url)
+    assert not went_through_the_stack(kept) and kept.content == first.content
+    assert parse_http_date(kept["Last-Modified"]) == int(freshness.public_version()[1].timestamp())
 
 
 def test_no_page_leaks_between_languages_whatever_the_reader_prefers(client, page_cache):

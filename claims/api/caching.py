@@ -17,10 +17,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 from rest_framework.exceptions import AuthenticationFailed
 
-from ..publishing.freshness import public_etag, public_version
+from ..publishing.freshness import last_modified_header, public_etag, public_version
 from ..views.page_cache import LocalPages, cacheable, page_key, rebuilt
 from .keys import ApiKeyAuthentication
 from .throttling import hit, limit_for
@@ -130,10 +129,9 @@ def conditional(view):
 
 def _validate(response, etag, last_modified):
     response.headers["ETag"] = etag
-    # Whole seconds: only once the stamp's second is over can no later change share it.
-    second = int(last_modified.timestamp())
-    if int(time.time()) > second:
-        response.headers["Last-Modified"] = http_date(second)
+    header = last_modified_header(last_modified)
+    if header is not None:
+        response.headers["Last-Modified"] = header
 
 
 def _cache_headers(response):

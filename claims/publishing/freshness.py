@@ -2,7 +2,8 @@
 
 Any change a reader could see (a verdict published, corrected or unpublished, a claim,
 speaker, rating or source edited) moves the stamp once the transaction commits; ETags and
-Last-Modified derive from it. Losing the stamp (a cache flush) only costs one full response.
+Last-Modified derive from it, and from the release deployed (a deploy can change any page).
+Losing the stamp (a cache flush) only costs one full response.
 
 Public pages may reuse the stamp a process last read for ``PUBLIC_VERSION_MEMO_SECONDS``
 (``public_version(memo=True)``): a Redis round trip per request was most of what a 304 or a
@@ -24,8 +25,11 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.http import http_date
 
 KEY = "public-pages:version"
+# (release, since when, ISO 8601) of the release public pages were last served by.
+RELEASE_KEY = "public-pages:release"
 logger = logging.getLogger(__name__)
 
 # The clock of the memo; tests move it instead of sleeping.
@@ -46,18 +50,35 @@ def public_version(memo=False):
         if kept is not None and monotonic() - kept[2] < settings.PUBLIC_VERSION_MEMO_SECONDS:
             return kept[0], kept[1]
     try:
-        stamp = cache.get(KEY)
+        values = cache.get_many([KEY, RELEASE_KEY])
+        stamp = values.get(KEY)
         if stamp is None:
             cache.add(KEY, timezone.now().isoformat(), None)
             stamp = cache.get(KEY)
+        deployed = values.get(RELEASE_KEY)
+        if deployed is None or deployed[0] != release():
+            # A deploy (or a rollback) may change any page: the ETags hold the release, and
+            # Last-Modified moves too, or If-Modified-Since alone would be answered 304. While
+            # old and new processes both serve, each moves it (at most once per memo period),
+            # which costs such clients full pages, never a stale 304, and keeps every kept page.
+            deployed = (release(), timezone.now().isoformat())
+            cache.set(RELEASE_KEY, deployed, None)
     except Exception:  # a cache outage must not take the public pages down
         logger.warning("public pages version unavailable", exc_info=True)
         return None, None
     if stamp is None:
         return None, None
-    last_modified = datetime.fromisoformat(stamp)
+    last_modified = max(datetime.fromisoformat(stamp), datetime.fromisoformat(deployed[1]))
     _memo = (stamp, last_modified, monotonic())
     return stamp, last_modified
+
+
+def last_modified_header(last_modified):
+    """``Last-Modified`` for a stamp's time, or None while the stamp's second lasts: the header
+    has whole seconds, so until then a second change could share it, and a client revalidating
+    with ``If-Modified-Since`` alone would be told the changed page is unmodified."""
+    second = int(last_modified.timestamp())
+    return http_date(second) if int(time.time()) > second else None
 
 
 def forget_public_version():

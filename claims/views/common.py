@@ -9,11 +9,11 @@ from django.http import Http404, QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import RFC3986_SUBDELIMS, http_date
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
 from ..publishing.claimreview import public_origin
-from ..publishing.freshness import public_etag, public_version
+from ..publishing.freshness import last_modified_header, public_etag, public_version
 
 
 def public_page(view):
@@ -38,19 +38,24 @@ def public_page(view):
         if not_modified is not None:
             if not_modified.status_code == 304:
                 # The validators a 200 would carry (RFC 9110, 15.4.5), as a kept page's 304 has.
-                not_modified.headers["ETag"] = etag
-                not_modified.headers["Last-Modified"] = http_date(timestamp)
+                _validators(not_modified, etag, last_modified)
             _cache_headers(not_modified)
             return not_modified
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            response.headers.setdefault("ETag", etag)
-            response.headers.setdefault("Last-Modified", http_date(timestamp))
+            _validators(response, etag, last_modified)
             _cache_headers(response)
             response.public_page_stamp = stamp
         return response
 
     return wrapped
+
+
+def _validators(response, etag, last_modified):
+    response.headers.setdefault("ETag", etag)
+    header = last_modified_header(last_modified)
+    if header is not None:
+        response.headers.setdefault("Last-Modified", header)
 
 
 def _cache_headers(response):

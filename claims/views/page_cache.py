@@ -27,7 +27,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
-from ..publishing.freshness import public_etag, public_version, release
+from ..publishing.freshness import last_modified_header, public_etag, public_version, release
 
 logger = logging.getLogger(__name__)
 
@@ -220,5 +220,12 @@ class PublicPageCacheMiddleware:
             for name, value in headers:
                 if name.lower() not in _BODY_HEADERS:
                     response.headers[name] = value
-            return response
-        return rebuilt(entry)
+        else:
+            response = rebuilt(entry)
+        # A page rendered within its stamp's second went without Last-Modified (freshness.py):
+        # it gets one once that second is over.
+        if "Last-Modified" not in response:
+            header = last_modified_header(last_modified)
+            if header is not None:
+                response.headers["Last-Modified"] = header
+        return response
