@@ -364,6 +364,12 @@ class TestErrors:
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
 
+    def test_an_id_longer_than_any_row_id_is_a_json_404(self, client):
+        for kind in ("reviews", "claims", "speakers", "ratings"):
+            response = client.get(f"/api/v1/{kind}/{'9' * 19}/")
+            assert response.status_code == 404, kind
+            assert response.json()["error"]["code"] == "not_found"
+
     def test_the_api_is_read_only(self, client):
         review = published_verdict()
         for url in ("/api/v1/reviews/", f"/api/v1/reviews/{review.pk}/"):
