@@ -199,10 +199,20 @@ def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
     return review
 
 
+def set_public_version(changed_at, deployed_at=None):
+    """Date the public pages' last change, and this release's start (by default the same)."""
+    deployed_at = deployed_at or changed_at
+    cache.set(freshness.KEY, changed_at.isoformat(), None)
+    cache.set(freshness.RELEASE_KEY, (freshness.release(), deployed_at.isoformat()), None)
+    freshness.forget_public_version()
+
+
 def settle_public_pages():
     """Date the public pages' last change two seconds back, as if nothing had changed since:
-    pages only carry Last-Modified once their change's second is over (freshness.py)."""
-    then = (timezone.now() - timedelta(seconds=2)).isoformat()
-    cache.set(freshness.KEY, then, None)
-    cache.set(freshness.RELEASE_KEY, (freshness.release(), then), None)
-    freshness.forget_public_version()
+    pages only carry Last-Modified once their change's second is over (freshness.Version)."""
+    set_public_version(timezone.now() - timedelta(seconds=2))
+
+
+def a_second_back():
+    """A time in a whole past second, 0.2 s into it: tests move the clock from there."""
+    return timezone.now().replace(microsecond=200_000) - timedelta(seconds=5)

@@ -1,16 +1,19 @@
 """Conditional GETs and CDN caching of public pages, and their invalidation on every change
 readers could see."""
 
-import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from claims.models import Rating, RatingScale
+from claims.publishing import freshness
 from claims.publishing.freshness import release, source_digest
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
@@ -18,8 +21,9 @@ from .factories import (
     ReviewFactory,
     SourceFactory,
     StaffFactory,
+    a_second_back,
     published_verdict,
-    settle_public_pages,
+    set_public_version,
 )
 
 # Transactions commit for real: the version stamp moves on commit.
@@ -133,34 +137,72 @@ def test_a_deploy_moves_last_modified_for_clients_that_send_only_that(client, se
     # Release names of their own: the stamp in Redis outlives the test run.
     settings.RELEASE = old_release = f"test-{uuid.uuid4().hex}"
     review = published_verdict()
-    settle_public_pages()
+    now = timezone.now()
+    set_public_version(now - timedelta(seconds=10))
     url = review.get_absolute_url()
     first = client.get(url)
     since = {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]}
     assert client.get(url, **since).status_code == 304
-    settings.RELEASE = f"test-{uuid.uuid4().hex}"
+    settings.RELEASE = new_release = f"test-{uuid.uuid4().hex}"
     assert client.get(url, **since).status_code == 200
-    time.sleep(1.05)  # Last-Modified has whole seconds: the deploy's is given once it is over
+    # Five seconds on (its date is only given once the deploy's second is over):
+    deployed = cache.get(freshness.RELEASE_KEY)
+    assert deployed[0] == new_release
+    set_public_version(now - timedelta(seconds=10), deployed_at=now - timedelta(seconds=5))
     after = client.get(url)
-    assert parse_http_date(after["Last-Modified"]) > parse_http_date(first["Last-Modified"])
+    assert parse_http_date(after["Last-Modified"]) == int((now - timedelta(seconds=5)).timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]).status_code == 304
     # A rollback is a deploy too: the old release's pages are not "unmodified since" the new.
     settings.RELEASE = old_release
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]).status_code == 200
+    assert cache.get(freshness.RELEASE_KEY)[0] == old_release
 
 
-def test_a_change_within_the_second_of_the_last_is_never_hidden_by_if_modified_since(client):
+def test_a_change_within_the_second_of_the_last_is_never_hidden_by_if_modified_since(
+    client, monkeypatch
+):
     review = published_verdict()
     url = review.get_absolute_url()
-    # Rendered within its change's second, the page carries no date a later change in that
-    # same second could share; the ETag still validates it.
+    changed = a_second_back()  # at S + 0.2
+    set_public_version(changed)
+    monkeypatch.setattr(freshness, "wall_clock", lambda: changed.timestamp() + 0.5)
+    # Read within its change's second, the page carries no date a later change in that same
+    # second could share; the ETag still validates it.
     first = client.get(url)
     assert "Last-Modified" not in first
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-    time.sleep(1.05)
+    monkeypatch.setattr(freshness, "wall_clock", lambda: changed.timestamp() + 0.8)  # S + 1
     dated = client.get(url)
-    assert dated["ETag"] == first["ETag"] and "Last-Modified" in dated
+    assert dated["ETag"] == first["ETag"]
+    assert parse_http_date(dated["Last-Modified"]) == int(changed.timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=dated["Last-Modified"]).status_code == 304
+
+
+def test_a_stamp_reused_from_the_memo_is_dated_only_if_its_second_was_over_when_read(
+    client, settings, monkeypatch
+):
+    settings.PUBLIC_VERSION_MEMO_SECONDS = 1
+    ticks = [1000.0]
+    monkeypatch.setattr(freshness, "monotonic", lambda: ticks[0])
+    review = published_verdict()
+    url = review.get_absolute_url()
+    changed = a_second_back()  # S + 0.2
+    set_public_version(changed)
+    wall = [changed.timestamp() + 0.1]  # S + 0.3
+    monkeypatch.setattr(freshness, "wall_clock", lambda: wall[0])
+    first = client.get(url)
+    # Another process makes a change within the same second, S + 0.8 ...
+    cache.set(freshness.KEY, (changed + timedelta(seconds=0.6)).isoformat(), None)
+    # ... and at S + 1.1 this process still serves the stamp it read at S + 0.3.
+    wall[0], ticks[0] = changed.timestamp() + 0.9, ticks[0] + 0.9
+    from_memo = client.get(url)
+    assert from_memo["ETag"] == first["ETag"]
+    # Dated S, it would be "unmodified since" for the change of S + 0.8, for good.
+    assert "Last-Modified" not in from_memo
+    ticks[0] += 0.1  # the memo runs out: the stamp is read again, at S + 1.1
+    fresh = client.get(url)
+    assert fresh["ETag"] != first["ETag"]
+    assert parse_http_date(fresh["Last-Modified"]) == int(changed.timestamp())
 
 
 def test_users_read_in_part_cost_no_extra_query(django_assert_num_queries):

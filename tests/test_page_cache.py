@@ -2,7 +2,7 @@
 and the version stamp each process reuses for PUBLIC_VERSION_MEMO_SECONDS."""
 
 import hashlib
-import time
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +13,13 @@ from claims.publishing import freshness
 from claims.publishing.verdicts import correct_review
 from claims.views.page_cache import local_pages, page_key
 
-from .factories import StaffFactory, published_verdict, settle_public_pages
+from .factories import (
+    StaffFactory,
+    a_second_back,
+    published_verdict,
+    set_public_version,
+    settle_public_pages,
+)
 
 # Transactions commit for real: the version stamp moves on commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,16 +92,37 @@ def test_if_modified_since_and_a_stale_etag_on_a_kept_page(client, page_cache):
 
 
 def test_a_page_kept_within_its_changes_second_is_dated_once_that_second_is_over(
+    client, page_cache, monkeypatch
+):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    changed = a_second_back()
+    set_public_version(changed)
+    monkeypatch.setattr(freshness, "wall_clock", lambda: changed.timestamp() + 0.5)
+    first = client.get(url)
+    assert "Last-Modified" not in first
+    monkeypatch.setattr(freshness, "wall_clock", lambda: changed.timestamp() + 1.0)
+    kept = client.get(url)
+    assert not went_through_the_stack(kept) and kept.content == first.content
+    assert parse_http_date(kept["Last-Modified"]) == int(changed.timestamp())
+
+
+def test_a_kept_page_is_dated_when_served_as_the_date_can_move_without_the_stamp(
     client, page_cache
 ):
     review = published_verdict()
     url = review.get_absolute_url()
+    changed = timezone.now() - timedelta(seconds=10)
+    set_public_version(changed)
     first = client.get(url)
-    assert "Last-Modified" not in first
-    time.sleep(1.05)
+    # This release starts serving again after another one did (a rolling deploy, a rollback):
+    set_public_version(changed, deployed_at=changed + timedelta(seconds=5))
     kept = client.get(url)
     assert not went_through_the_stack(kept) and kept.content == first.content
-    assert parse_http_date(kept["Last-Modified"]) == int(freshness.public_version()[1].timestamp())
+    assert parse_http_date(kept["Last-Modified"]) == int(changed.timestamp()) + 5
+    since_first = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since_first.status_code == 200 and not went_through_the_stack(since_first)
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=kept["Last-Modified"]).status_code == 304
 
 
 def test_no_page_leaks_between_languages_whatever_the_reader_prefers(client, page_cache):
@@ -217,7 +244,7 @@ def test_pages_kept_by_another_version_of_the_code_are_not_read(client, page_cac
     """During a deploy old and new processes share Redis: an entry of another shape, under
     the key the previous version used, must not be served (nor break the page)."""
     published_verdict()
-    stamp, _last_modified = freshness.public_version()
+    stamp = freshness.public_version().stamp
     old_key = "public-page:" + hashlib.sha256(f"{stamp}|testserver|/fr/".encode()).hexdigest()
     cache.set(old_key, (b"stale", "text/html; charset=utf-8"), 300)
     response = client.get("/fr/")

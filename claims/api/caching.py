@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework.exceptions import AuthenticationFailed
 
-from ..publishing.freshness import last_modified_header, public_etag, public_version
+from ..publishing.freshness import public_etag, public_version
 from ..views.page_cache import LocalPages, cacheable, page_key, rebuilt
 from .keys import ApiKeyAuthentication
 from .throttling import hit, limit_for
@@ -44,10 +44,10 @@ def _validators():
     # Redis round trip was a third of a 304's cost. A change committed since moved the real
     # stamp, so a 304 may hide it for that long at most; the feed's rule below still holds, as
     # a row the feed held back commits after the stamp its ETag was made from.
-    stamp, last_modified = public_version(memo=True)
-    if stamp is None:  # the cache is down: full responses, no validators
-        return None, None, None
-    return stamp, public_etag(stamp, prefix="api-"), last_modified
+    version = public_version(memo=True, serving=True)
+    if version.stamp is None:  # the cache is down: full responses, no validators
+        return version, None
+    return version, public_etag(version.stamp, prefix="api-")
 
 
 def admitted(request, count=True):
@@ -84,7 +84,8 @@ def conditional(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        stamp, etag, last_modified = _validators()
+        version, etag = _validators()
+        stamp = version.stamp
         readable = etag is not None and request.method in ("GET", "HEAD")
         keep = (
             readable
@@ -94,14 +95,17 @@ def conditional(view):
         )
         if readable:
             early = get_conditional_response(
-                request, etag=etag, last_modified=int(last_modified.timestamp()), response=None
+                request,
+                etag=etag,
+                last_modified=int(version.last_modified.timestamp()),
+                response=None,
             )
             if early is not None:
                 early.headers["ETag"] = etag
             elif keep:
                 early = _kept_answer(request, stamp)
                 if early is not None:
-                    _validate(early, etag, last_modified)
+                    _validate(early, etag, version)
             # A 304 is not counted against the rate limit (as GitHub's API does): revalidating
             # is what partners should do, and it costs about what a refusal would.
             if early is not None and admitted(request, count=early.status_code != 304):
@@ -111,27 +115,29 @@ def conditional(view):
         if (
             readable
             and response.status_code == 200
-            and getattr(response, "settled_at", last_modified) >= last_modified
+            # The feed's horizon against the last change (a deploy holds no rows back).
+            and getattr(response, "settled_at", version.changed_at) >= version.changed_at
         ):
             if keep:
                 if hasattr(response, "render"):  # DRF renders after the view, we need it now
                     response.render()
                 if cacheable(request, response):
                     seconds = settings.API_CACHE_SECONDS
-                    entry = (response.content, list(response.items()), time.time() + seconds)
+                    # Dated when served (_validate): the date can move without the stamp.
+                    headers = [(n, v) for n, v in response.items() if n != "Last-Modified"]
+                    entry = (response.content, headers, time.time() + seconds)
                     answers.put(stamp, page_key(request, stamp), entry, seconds)
-            _validate(response, etag, last_modified)
+            _validate(response, etag, version)
         _cache_headers(response)
         return response
 
     return wrapped
 
 
-def _validate(response, etag, last_modified):
+def _validate(response, etag, version):
     response.headers["ETag"] = etag
-    header = last_modified_header(last_modified)
-    if header is not None:
-        response.headers["Last-Modified"] = header
+    if version.last_modified_header is not None:
+        response.headers["Last-Modified"] = version.last_modified_header
 
 
 def _cache_headers(response):

@@ -80,7 +80,7 @@ known_keys = KnownKeys()
 def find_key(key):
     """The live ``ApiKey`` for a full key, else ``InvalidKey`` or ``RevokedKey``."""
     hashed = hash_key(key)
-    stamp, _last_modified = public_version(memo=True)
+    stamp = public_version(memo=True).stamp
     api_key = known_keys.get(stamp, hashed)
     if api_key is not None:
         return api_key

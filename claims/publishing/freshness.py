@@ -18,6 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,27 +29,60 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 KEY = "public-pages:version"
-# (release, since when, ISO 8601) of the release public pages were last served by.
+# (release, since when, ISO 8601): the release that last started serving public pages.
 RELEASE_KEY = "public-pages:release"
 logger = logging.getLogger(__name__)
 
-# The clock of the memo; tests move it instead of sleeping.
+# The clocks of the memo and of Last-Modified; tests move them instead of sleeping.
 monotonic = time.monotonic
-# (stamp, last_modified, read at) of the last stamp this process read or wrote; a tuple is
-# replaced whole, so threads never see half of one.
+wall_clock = time.time
+
+
+class Version(NamedTuple):
+    """The public pages' version as this process last read it."""
+
+    stamp: str | None
+    # What If-Modified-Since is compared with: the last change readers could see, or the
+    # last deploy if later.
+    last_modified: datetime | None
+    # The last change readers could see: the stamp's own time.
+    changed_at: datetime | None
+    # When it was read from the cache (wall clock), or made by this process.
+    read_at: float = 0.0
+    # When this process read it (monotonic): the memo's age.
+    kept_at: float = 0.0
+
+    @property
+    def last_modified_header(self):
+        """``Last-Modified``, or None until it is safe to give. The header has whole seconds:
+        until the stamp's second was over when the stamp was read, a later change could share
+        that second, and a client revalidating with ``If-Modified-Since`` alone would be told
+        the changed page is unmodified, until the next change."""
+        if self.last_modified is None:
+            return None
+        second = int(self.last_modified.timestamp())
+        return http_date(second) if int(self.read_at) > second else None
+
+
+UNKNOWN = Version(None, None, None)
+# The last version this process read or made; a tuple is replaced whole, so threads never see
+# half of one.
 _memo = None
 
 
-def public_version(memo=False):
-    """The current ``(stamp, last_modified)``, or ``(None, None)`` when the cache is down.
+def public_version(memo=False, serving=False):
+    """The current ``Version``; ``UNKNOWN`` (stamp None) when the cache is down.
 
-    With ``memo``, a stamp read less than ``PUBLIC_VERSION_MEMO_SECONDS`` ago is reused.
+    With ``memo``, one read less than ``PUBLIC_VERSION_MEMO_SECONDS`` ago is reused. With
+    ``serving`` (public pages and API answers), a process of a release other than the last one
+    seen serving records itself, which moves Last-Modified.
     """
     global _memo
     if memo:
         kept = _memo
-        if kept is not None and monotonic() - kept[2] < settings.PUBLIC_VERSION_MEMO_SECONDS:
-            return kept[0], kept[1]
+        if kept is not None and monotonic() - kept.kept_at < settings.PUBLIC_VERSION_MEMO_SECONDS:
+            return kept
+    read_at = wall_clock()  # before the read: a change made after it has a later time
     try:
         values = cache.get_many([KEY, RELEASE_KEY])
         stamp = values.get(KEY)
@@ -56,29 +90,24 @@ def public_version(memo=False):
             cache.add(KEY, timezone.now().isoformat(), None)
             stamp = cache.get(KEY)
         deployed = values.get(RELEASE_KEY)
-        if deployed is None or deployed[0] != release():
-            # A deploy (or a rollback) may change any page: the ETags hold the release, and
+        if serving and (deployed is None or deployed[0] != release()):
+            # A deploy (or a rollback) may change any page: ETags hold the release, and
             # Last-Modified moves too, or If-Modified-Since alone would be answered 304. While
-            # old and new processes both serve, each moves it (at most once per memo period),
-            # which costs such clients full pages, never a stale 304, and keeps every kept page.
+            # two releases serve, each records itself (at most once per memo period): clients
+            # sending only that date get full pages, never a stale 304; kept pages stay.
             deployed = (release(), timezone.now().isoformat())
             cache.set(RELEASE_KEY, deployed, None)
     except Exception:  # a cache outage must not take the public pages down
         logger.warning("public pages version unavailable", exc_info=True)
-        return None, None
+        return UNKNOWN
     if stamp is None:
-        return None, None
-    last_modified = max(datetime.fromisoformat(stamp), datetime.fromisoformat(deployed[1]))
-    _memo = (stamp, last_modified, monotonic())
-    return stamp, last_modified
-
-
-def last_modified_header(last_modified):
-    """``Last-Modified`` for a stamp's time, or None while the stamp's second lasts: the header
-    has whole seconds, so until then a second change could share it, and a client revalidating
-    with ``If-Modified-Since`` alone would be told the changed page is unmodified."""
-    second = int(last_modified.timestamp())
-    return http_date(second) if int(time.time()) > second else None
+        return UNKNOWN
+    changed_at = datetime.fromisoformat(stamp)
+    last_modified = changed_at
+    if deployed is not None:
+        last_modified = max(changed_at, datetime.fromisoformat(deployed[1]))
+    _memo = Version(stamp, last_modified, changed_at, read_at, monotonic())
+    return _memo
 
 
 def forget_public_version():
@@ -106,8 +135,11 @@ def touch_public_pages():
         except Exception:
             logger.warning("could not move the public pages version", exc_info=True)
             return
-        # This process serves its own change at once, not after the memo runs out.
-        _memo = (stamp, datetime.fromisoformat(stamp), monotonic())
+        # This process serves its own change at once, not after the memo runs out; it gives
+        # no Last-Modified for it until it reads the stamp again (Version.last_modified_header).
+        # (Now is later than any deploy's time: Last-Modified is the change's.)
+        changed_at = datetime.fromisoformat(stamp)
+        _memo = Version(stamp, changed_at, changed_at, changed_at.timestamp(), monotonic())
 
     transaction.on_commit(touch)
 

@@ -21,7 +21,7 @@ class StampMemo:
         self._kept = (None, 0.0, {})
 
     def get(self, name, load):
-        stamp, _last_modified = freshness.public_version(memo=True)
+        stamp = freshness.public_version(memo=True).stamp
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if stamp is None or seconds <= 0:  # no stamp (the cache is down), or nothing kept
             return load()

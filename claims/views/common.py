@@ -13,7 +13,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
 from ..publishing.claimreview import public_origin
-from ..publishing.freshness import last_modified_header, public_etag, public_version
+from ..publishing.freshness import public_etag, public_version
 
 
 def public_page(view):
@@ -24,26 +24,31 @@ def public_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         # The middleware may have read the stamp already (and served the page, if kept).
-        stamp, last_modified = getattr(request, "public_version", None) or public_version(memo=True)
+        version = getattr(request, "public_version", None) or public_version(
+            memo=True, serving=True
+        )
+        stamp = version.stamp
         if stamp is None:  # no cache: render, without validators
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 _cache_headers(response)
             return response
         etag = public_etag(stamp)
-        timestamp = int(last_modified.timestamp())
         not_modified = get_conditional_response(
-            request, etag=etag, last_modified=timestamp, response=None
+            request,
+            etag=etag,
+            last_modified=int(version.last_modified.timestamp()),
+            response=None,
         )
         if not_modified is not None:
             if not_modified.status_code == 304:
                 # The validators a 200 would carry (RFC 9110, 15.4.5), as a kept page's 304 has.
-                _validators(not_modified, etag, last_modified)
+                _validators(not_modified, etag, version)
             _cache_headers(not_modified)
             return not_modified
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            _validators(response, etag, last_modified)
+            _validators(response, etag, version)
             _cache_headers(response)
             response.public_page_stamp = stamp
         return response
@@ -51,11 +56,12 @@ def public_page(view):
     return wrapped
 
 
-def _validators(response, etag, last_modified):
-    response.headers.setdefault("ETag", etag)
-    header = last_modified_header(last_modified)
-    if header is not None:
-        response.headers.setdefault("Last-Modified", header)
+def _validators(response, etag, version):
+    response.headers["ETag"] = etag
+    # Ours, not a view's own (a feed dates itself by its newest entry): the 304s are ours.
+    response.headers.pop("Last-Modified", None)
+    if version.last_modified_header is not None:
+        response.headers["Last-Modified"] = version.last_modified_header
 
 
 def _cache_headers(response):
@@ -80,7 +86,7 @@ def list_canonical_url(request, path, page, filtered=False):
     return absolute_url(request, path + query)
 
 
-# Stand-ins that reverse() accepts for <int:pk> and <slug:slug> and that no URL prefix holds.
+# Stand-ins that reverse() accepts for <id:pk> and <slug:slug> and that no URL prefix holds.
 _PK, _SLUG = "9081726354", "zq-slug-qz"
 
 

@@ -27,7 +27,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
-from ..publishing.freshness import last_modified_header, public_etag, public_version, release
+from ..publishing.freshness import public_etag, public_version, release
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ _BODY_HEADERS = {"content-type", "content-length"}
 
 # The shape of a kept entry, in its key: during a deploy, old and new code share Redis, and
 # neither must read the other's entries. Change it with the shape.
-ENTRY_FORMAT = "3"
+ENTRY_FORMAT = "4"
 
 
 def page_key(request, stamp):
@@ -141,7 +141,9 @@ def rebuilt(entry):
 
 def store_entry(request, stamp, response):
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    entry = (response.content, list(response.items()), time.time() + seconds)
+    # Last-Modified is given when served (early_response), as it may move without the stamp.
+    headers = [(name, value) for name, value in response.items() if name != "Last-Modified"]
+    entry = (response.content, headers, time.time() + seconds)
     key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)
     if not shared(request):
@@ -198,11 +200,12 @@ class PublicPageCacheMiddleware:
             or settings.DISALLOWED_USER_AGENTS
         ):
             return None
-        stamp, last_modified = public_version(memo=True)
+        version = public_version(memo=True, serving=True)
+        stamp = version.stamp
         if stamp is None:
             return None
         # public_page uses the same stamp: one lookup per request, one stamp per response.
-        request.public_version = (stamp, last_modified)
+        request.public_version = version
         entry = cached_entry(request, stamp)
         if entry is None:
             return None
@@ -210,7 +213,7 @@ class PublicPageCacheMiddleware:
         not_modified = get_conditional_response(
             request,
             etag=public_etag(stamp),
-            last_modified=int(last_modified.timestamp()),
+            last_modified=int(version.last_modified.timestamp()),
             response=None,
         )
         if not_modified is not None:
@@ -222,10 +225,8 @@ class PublicPageCacheMiddleware:
                     response.headers[name] = value
         else:
             response = rebuilt(entry)
-        # A page rendered within its stamp's second went without Last-Modified (freshness.py):
-        # it gets one once that second is over.
-        if "Last-Modified" not in response:
-            header = last_modified_header(last_modified)
-            if header is not None:
-                response.headers["Last-Modified"] = header
+        # Dated now, not when kept: the date can move without the stamp (a deploy), and a page
+        # rendered within its change's second was kept without one (freshness.Version).
+        if version.last_modified_header is not None:
+            response.headers["Last-Modified"] = version.last_modified_header
         return response
