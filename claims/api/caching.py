@@ -12,7 +12,6 @@ used out first: a full sync walks hundreds of megabytes of distinct pages, which
 in Redis, also the Celery broker.
 """
 
-import time
 from functools import wraps
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..publishing.freshness import public_etag, public_version
-from ..views.page_cache import LocalPages, cacheable, page_key, rebuilt
+from ..views.page_cache import LocalPages, cacheable, kept_entry, page_key, rebuilt
 from .keys import ApiKeyAuthentication
 from .throttling import hit, limit_for
 
@@ -123,9 +122,7 @@ def conditional(view):
                     response.render()
                 if cacheable(request, response):
                     seconds = settings.API_CACHE_SECONDS
-                    # Dated when served (_validate): the date can move without the stamp.
-                    headers = [(n, v) for n, v in response.items() if n != "Last-Modified"]
-                    entry = (response.content, headers, time.time() + seconds)
+                    entry = kept_entry(response, seconds)
                     answers.put(stamp, page_key(request, stamp), entry, seconds)
             _validate(response, etag, version)
         _cache_headers(response)
@@ -136,8 +133,7 @@ def conditional(view):
 
 def _validate(response, etag, version):
     response.headers["ETag"] = etag
-    if version.last_modified_header is not None:
-        response.headers["Last-Modified"] = version.last_modified_header
+    version.date(response)
 
 
 def _cache_headers(response):

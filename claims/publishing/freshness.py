@@ -63,6 +63,13 @@ class Version(NamedTuple):
         second = int(self.last_modified.timestamp())
         return http_date(second) if int(self.read_at) > second else None
 
+    def date(self, response):
+        """Give ``response`` this version's ``Last-Modified`` (replacing any of its own), or
+        none while it is not safe to give."""
+        response.headers.pop("Last-Modified", None)
+        if self.last_modified_header is not None:
+            response.headers["Last-Modified"] = self.last_modified_header
+
 
 UNKNOWN = Version(None, None, None)
 # The last version this process read or made; a tuple is replaced whole, so threads never see

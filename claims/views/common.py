@@ -59,9 +59,7 @@ def public_page(view):
 def _validators(response, etag, version):
     response.headers["ETag"] = etag
     # Ours, not a view's own (a feed dates itself by its newest entry): the 304s are ours.
-    response.headers.pop("Last-Modified", None)
-    if version.last_modified_header is not None:
-        response.headers["Last-Modified"] = version.last_modified_header
+    version.date(response)
 
 
 def _cache_headers(response):

@@ -139,11 +139,16 @@ def rebuilt(entry):
     return response
 
 
+def kept_entry(response, seconds):
+    """``(content, headers, expires)`` to keep ``response`` for ``seconds``; without
+    Last-Modified, which is given when served as it may move without the stamp."""
+    headers = [(name, value) for name, value in response.items() if name != "Last-Modified"]
+    return (response.content, headers, time.time() + seconds)
+
+
 def store_entry(request, stamp, response):
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    # Last-Modified is given when served (early_response), as it may move without the stamp.
-    headers = [(name, value) for name, value in response.items() if name != "Last-Modified"]
-    entry = (response.content, headers, time.time() + seconds)
+    entry = kept_entry(response, seconds)
     key = page_key(request, stamp)
     local_pages.put(stamp, key, entry, seconds)
     if not shared(request):
@@ -227,6 +232,5 @@ class PublicPageCacheMiddleware:
             response = rebuilt(entry)
         # Dated now, not when kept: the date can move without the stamp (a deploy), and a page
         # rendered within its change's second was kept without one (freshness.Version).
-        if version.last_modified_header is not None:
-            response.headers["Last-Modified"] = version.last_modified_header
+        version.date(response)
         return response
