@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Language, ReaderSubmission, Review
@@ -13,6 +14,22 @@ class FilterSelect(forms.Select):
     one: the same markup, in a fraction of the time (claims/templates/public/widgets/)."""
 
     template_name = "public/widgets/select.html"
+
+
+class DayPicker(forms.DateInput):
+    """A date picker, whose value HTML wants as YYYY-MM-DD: a day typed in another format the
+    field accepts is shown in that one, and text that is no day is left out, as browsers would
+    leave it out (the error beside the field says what was wrong)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = forms.DateField().to_python(value)
+            except ValidationError:
+                return None
+        return value.isoformat() if value else None
 
 
 # Dates the filters accept: far enough apart for any verdict, near enough that a day more or
@@ -32,12 +49,8 @@ class VerdictFilterForm(forms.Form):
         required=False,
         widget=FilterSelect,
     )
-    since = forms.DateField(
-        label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Published until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Published from"), required=False, widget=DayPicker)
+    until = forms.DateField(label=_("Published until"), required=False, widget=DayPicker)
 
     def __init__(self, *args, ratings=(), **kwargs):
         super().__init__(*args, **kwargs)

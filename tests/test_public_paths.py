@@ -26,7 +26,7 @@ def test_list_links_and_dates_are_those_of_the_models_and_the_date_filter(langua
             published_at=datetime(2024, 3, 29 + number, 23, 30, tzinfo=UTC),
         )
     published_verdict(claim=ClaimFactory(speaker=None))
-    template = Template('{{ value|date:"c" }}|{{ value|date:"DATE_FORMAT" }}')
+    template = Template('{% load public %}{{ value|machine_time }}|{{ value|date:"DATE_FORMAT" }}')
     with translation.override(language):
         reviews = list_items(list(listed_reviews()))
         for review in reviews:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from claims.models import Review, SourceCheck
+from claims.models import Correction, Review, SourceCheck
 
 from .factories import (
     ClaimFactory,
@@ -78,6 +78,15 @@ class TestVerdictList:
         html = response.content.decode()
         assert review.claim.text in html
         assert 'class="field-error"' in html
+
+    def test_date_pickers_hold_a_day_as_html_wants_it_or_nothing(self, client):
+        """A picker's value is YYYY-MM-DD: a day typed the French way (in a browser with no
+        picker) is shown as one, and text that is no day is left out beside its error."""
+        html = client.get(list_url(), {"since": "05/01/2024", "until": "2099-13-01"}).content
+        html = html.decode()
+        assert '<input type="date" name="since" value="2024-01-05"' in html
+        assert '<input type="date" name="until" aria-invalid="true"' in html
+        assert '<p class="field-error" id="id_until_error">Saisissez une date valide.</p>' in html
 
     def test_pages_older_verdicts(self, client, settings):
         settings.PUBLIC_PAGE_SIZE = 2
@@ -244,9 +253,12 @@ class TestVerdictPage:
     def test_shows_a_dated_corrections_log(self, client):
         review = published_verdict()
         correction = CorrectionFactory(review=review, note="Nous avions mal daté le discours.")
+        made = datetime(2024, 3, 5, 12, 0, 7, 654321, tzinfo=UTC)
+        Correction.objects.filter(pk=correction.pk).update(created_at=made)
         html = client.get(verdict_url(review)).content.decode()
         assert "Corrections" in html and correction.note in html
-        assert f'datetime="{timezone.localtime(correction.created_at).isoformat()}"' in html
+        # In Paris time, to the second: HTML allows no more than three digits of a second.
+        assert '<time datetime="2024-03-05T13:00:07+01:00">' in html
 
     def test_sources_show_their_last_check_and_archived_copy(self, client):
         review = published_verdict(sources=0)

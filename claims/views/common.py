@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from ..publishing.claimreview import public_origin
 from ..publishing.freshness import public_etag, public_version
+from ..templatetags.public import machine_time
 
 
 def public_page(view):
@@ -117,7 +118,7 @@ def list_items(reviews):
     """Give each review what ``includes/verdict_item.html`` shows, computed once per list
     instead of per item in the template: its links (``item_path``, ``item_speaker_path``,
     equal to the models' ``get_absolute_url``) and its publication date in the site's time
-    zone (``item_iso``, ``item_day``: the template's ``date:"c"`` and ``date:"DATE_FORMAT"``).
+    zone (``item_iso``, ``item_day``: the template's ``machine_time`` and ``date:"DATE_FORMAT"``).
     """
     verdict_path = path_maker("public:verdict")
     speaker_path = path_maker("public:speaker")
@@ -131,7 +132,7 @@ def list_items(reviews):
             review.item_iso = review.item_day = ""
             continue
         published = review.published_at.astimezone(zone)
-        review.item_iso = published.isoformat()
+        review.item_iso = machine_time(published)
         review.item_day = _day(published.date(), language)
     return reviews
 
