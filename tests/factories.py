@@ -7,7 +7,8 @@ import factory
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from claims.models import (
     Article,
@@ -216,3 +217,67 @@ def settle_public_pages():
 def a_second_back():
     """A time in a whole past second, 0.2 s into it: tests move the clock from there."""
     return timezone.now().replace(microsecond=200_000) - timedelta(seconds=5)
+
+
+def add_sources(claim, *sources):
+    """Sources without their background check: no worker here, and the queue is shared."""
+    return Source.objects.bulk_create(SourceFactory.build(claim=claim, **s) for s in sources)
+
+
+def newsroom():
+    """A speaker with three verdicts, one with sources, the passage quoted and a correction."""
+    speaker = SpeakerFactory(name="Élisabeth Borne", role="Première ministre")
+    elections = published_verdict(
+        sources=0,
+        appearances=0,
+        claim=ClaimFactory(
+            speaker=speaker,
+            text="La participation aux élections municipales de 2020 a été la plus faible "
+            "depuis 1958.",
+        ),
+        rating=default_rating("vrai"),
+        conclusion="Avec 41,6 % au second tour, c'est bien le record depuis 1958.",
+        explanation="Selon **le ministère de l'Intérieur**, la participation était de 41,6 %.",
+    )
+    insee, _ = add_sources(
+        elections.claim,
+        {"title": "Résultats des élections municipales 2020", "kind": Source.Kind.OFFICIAL},
+        {  # a long address and no title: the page must wrap it on a phone
+            "title": "",
+            "url": "https://www.data.gouv.fr/fr/datasets/elections-municipales-2020-resultats-"
+            "du-second-tour-par-commune-et-par-bureau-de-vote-format-csv-utf8/",
+        },
+    )
+    SourceCheckFactory(source=insee)
+    article = ArticleFactory(
+        title="Municipales : la participation en berne",
+        body="La participation aux élections municipales de 2020 a été la plus faible depuis "
+        "1958, a affirmé la Première ministre.\n\nElle s'exprimait devant le Sénat.",
+    )
+    AppearanceFactory(claim=elections.claim, article=article)
+    CorrectionFactory(review=elections, note="Le taux du second tour est 41,6 % et non 41,3 %.")
+    unemployment = published_verdict(
+        sources=0,
+        claim=ClaimFactory(speaker=speaker, text="Le chômage a baissé de 30 % en un an."),
+        published_at=timezone.now() - timezone.timedelta(days=2),
+    )
+    debt = published_verdict(
+        sources=0,
+        claim=ClaimFactory(speaker=speaker, text="La dette publique a été divisée par deux."),
+        rating=default_rating("plutot-vrai"),
+        conclusion="Elle a baissé, mais d'un tiers seulement.",
+        published_at=timezone.now() - timezone.timedelta(days=5),
+    )
+    return elections, unemployment, debt
+
+
+def public_urls(language, review):
+    """The public pages a reader meets around ``review``, by name, in ``language``."""
+    with translation.override(language):
+        return {
+            "list": reverse("public:verdict-list"),
+            "verdict": review.get_absolute_url(),
+            "speaker": review.claim.speaker.get_absolute_url(),
+            "methodology": reverse("public:methodology"),
+            "submit": reverse("public:submit"),
+        }

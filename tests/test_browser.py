@@ -6,25 +6,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from claims.models import ReaderSubmission, Source
+from claims.models import ReaderSubmission
 
 from .conftest import PROJECT_DIR
-from .factories import (
-    AppearanceFactory,
-    ArticleFactory,
-    ClaimFactory,
-    CorrectionFactory,
-    SourceCheckFactory,
-    SourceFactory,
-    SpeakerFactory,
-    default_rating,
-    published_verdict,
-)
+from .factories import newsroom, public_urls
 
 # The server thread only sees committed rows: each test commits its own, emptied afterwards.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -153,69 +142,6 @@ def _generous_submission_rate(settings):
     settings.SUBMISSIONS_RATE = "1000/m"
 
 
-def add_sources(claim, *sources):
-    """Sources without their background check: no worker here, and the queue is shared."""
-    return Source.objects.bulk_create(SourceFactory.build(claim=claim, **s) for s in sources)
-
-
-def newsroom():
-    """A speaker with three verdicts, one with sources, the passage quoted and a correction."""
-    speaker = SpeakerFactory(name="Élisabeth Borne", role="Première ministre")
-    elections = published_verdict(
-        sources=0,
-        appearances=0,
-        claim=ClaimFactory(
-            speaker=speaker,
-            text="La participation aux élections municipales de 2020 a été la plus faible "
-            "depuis 1958.",
-        ),
-        rating=default_rating("vrai"),
-        conclusion="Avec 41,6 % au second tour, c'est bien le record depuis 1958.",
-        explanation="Selon **le ministère de l'Intérieur**, la participation était de 41,6 %.",
-    )
-    insee, _ = add_sources(
-        elections.claim,
-        {"title": "Résultats des élections municipales 2020", "kind": Source.Kind.OFFICIAL},
-        {  # a long address and no title: the page must wrap it on a phone
-            "title": "",
-            "url": "https://www.data.gouv.fr/fr/datasets/elections-municipales-2020-resultats-"
-            "du-second-tour-par-commune-et-par-bureau-de-vote-format-csv-utf8/",
-        },
-    )
-    SourceCheckFactory(source=insee)
-    article = ArticleFactory(
-        title="Municipales : la participation en berne",
-        body="La participation aux élections municipales de 2020 a été la plus faible depuis "
-        "1958, a affirmé la Première ministre.\n\nElle s'exprimait devant le Sénat.",
-    )
-    AppearanceFactory(claim=elections.claim, article=article)
-    CorrectionFactory(review=elections, note="Le taux du second tour est 41,6 % et non 41,3 %.")
-    unemployment = published_verdict(
-        sources=0,
-        claim=ClaimFactory(speaker=speaker, text="Le chômage a baissé de 30 % en un an."),
-        published_at=timezone.now() - timezone.timedelta(days=2),
-    )
-    debt = published_verdict(
-        sources=0,
-        claim=ClaimFactory(speaker=speaker, text="La dette publique a été divisée par deux."),
-        rating=default_rating("plutot-vrai"),
-        conclusion="Elle a baissé, mais d'un tiers seulement.",
-        published_at=timezone.now() - timezone.timedelta(days=5),
-    )
-    return elections, unemployment, debt
-
-
-def urls(language, review):
-    with translation.override(language):
-        return {
-            "list": reverse("public:verdict-list"),
-            "verdict": review.get_absolute_url(),
-            "speaker": review.claim.speaker.get_absolute_url(),
-            "methodology": reverse("public:methodology"),
-            "submit": reverse("public:submit"),
-        }
-
-
 # What shows the page is in the reader's language: the verdict's heading and rating.
 VERDICT_WORDS = {"fr": ("Notre verdict", "Vrai"), "en": ("Our verdict", "True")}
 
@@ -228,7 +154,7 @@ def test_every_page_loads_cleanly_in_both_languages_at_desktop_and_phone_width(
     """No console error or CSP refusal, no sideways scrolling, every field labelled."""
     elections, *_ = newsroom()
     tab = open_tab(size, language)
-    for name, path in urls(language, elections).items():
+    for name, path in public_urls(language, elections).items():
         page = tab.visit(path)
         if name == "list":
             page.locator("summary").click()  # the filters, folded away on phones
@@ -298,7 +224,7 @@ def test_keyboard_focus_starts_on_a_visible_skip_link_and_stays_visible(open_tab
     """The first Tab shows the skip link with an outline; Enter moves to the content."""
     elections, *_ = newsroom()
     tab = open_tab("desktop")
-    page = tab.visit(urls("fr", elections)["verdict"])
+    page = tab.visit(public_urls("fr", elections)["verdict"])
     skip = page.get_by_role("link", name="Aller au contenu")
     assert not on_screen(skip)
     page.keyboard.press("Tab")
@@ -313,6 +239,71 @@ def test_keyboard_focus_starts_on_a_visible_skip_link_and_stays_visible(open_tab
         focused = page.locator(":focus")
         assert outline(focused) == ("solid", 3), focused.evaluate("e => e.outerHTML")
     assert tab.errors == []
+
+
+# axe-core's rules for WCAG 2.0–2.2 levels A and AA, and its best practices (landmarks, heading
+# order, one main, a unique h1…). Chromium computes what axe checks: contrast on the
+# real backgrounds, accessible names, hidden yet focusable elements.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations", "incomplete"],
+}
+# The one check axe leaves undecided: the speaker chart's SVG text, whose background it cannot
+# read through the bars; its colours are the stylesheet's text on the page (test_accessibility).
+CHART_TEXT = re.compile(r'^<text [^>]*class="chart-(label|count)"')
+
+
+def axe_audit(page):
+    """What axe-core finds wrong on ``page``, and what it could not decide, outside the chart."""
+    results = Axe().run(page, options=AXE_OPTIONS).response
+    assert results["passes"], "axe ran no rule"  # a script that failed to run finds nothing
+    undecided = [
+        (item["id"], node["html"])
+        for item in results["incomplete"]
+        for node in item["nodes"]
+        if not (item["id"] == "color-contrast" and CHART_TEXT.match(node["html"]))
+    ]
+    violations = [
+        (item["id"], item["help"], [node["html"] for node in item["nodes"]])
+        for item in results["violations"]
+    ]
+    return violations, undecided
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_axe_finds_no_accessibility_problem_on_any_page(open_tab, language, size):
+    """Every page, in the states readers meet: the filters unfolded, a search with a date the
+    form refuses, the submit form sent back empty, a page that does not exist."""
+    elections, *_ = newsroom()
+    tab = open_tab(size, language)
+    pages = public_urls(language, elections)
+    found = {}
+    for name, path in pages.items():
+        page = tab.visit(path)
+        if name == "list":
+            page.locator("summary").click()
+        found[name] = axe_audit(page)
+    tab.visit(pages["list"] + "?q=election&since=2099-13-01")
+    assert tab.page.locator(".field-error").count() == 1  # the refused date, beside its field
+    found["search with an error"] = axe_audit(tab.page)
+    errors_before = list(tab.errors)
+    page = tab.visit(pages["submit"])
+    with page.expect_navigation():
+        page.locator("form.submit-form button[type=submit]").click()
+    assert page.locator("[aria-invalid=true]").count() >= 1  # the claim is required
+    found["submit sent back"] = axe_audit(page)
+    assert page.goto(tab.base_url + pages["list"] + "no-such-page/").status == 404
+    found["not found"] = axe_audit(page)
+    assert found == {name: ([], []) for name in found}
+    assert errors_before == []
+    # Chromium reports an error status as a console error: here, only the two wanted ones.
+    statuses = [re.search(r"status of (\d+)", error) for error in tab.errors]
+    assert [status and status.group(1) for status in statuses] == ["400", "404"], tab.errors
+    assert tab.outside == []
 
 
 def on_screen(locator):
