@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from claims.models import ReaderSubmission
 
 from .conftest import PROJECT_DIR
-from .factories import newsroom, public_urls
+from .factories import EditorFactory, newsroom, public_urls
 
 # The server thread only sees committed rows: each test commits its own, emptied afterwards.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -256,9 +256,11 @@ AXE_OPTIONS = {
 CHART_TEXT = re.compile(r'^<text [^>]*class="chart-(label|count)"')
 
 
-def axe_audit(page):
-    """What axe-core finds wrong on ``page``, and what it could not decide, outside the chart."""
-    results = Axe().run(page, options=AXE_OPTIONS).response
+def axe_audit(page, parts=None):
+    """What axe-core finds wrong on ``page`` (or only in the elements the CSS selectors
+    ``parts`` name), and what it could not decide, outside the chart."""
+    context = {"include": [[selector] for selector in parts]} if parts else None
+    results = Axe().run(page, context=context, options=AXE_OPTIONS).response
     assert results["passes"], "axe ran no rule"  # a script that failed to run finds nothing
     undecided = [
         (item["id"], node["html"])
@@ -304,6 +306,37 @@ def test_axe_finds_no_accessibility_problem_on_any_page(open_tab, language, size
     statuses = [re.search(r"status of (\d+)", error) for error in tab.errors]
     assert [status and status.group(1) for status in statuses] == ["400", "404"], tab.errors
     assert tab.outside == []
+
+
+def test_axe_finds_no_accessibility_problem_in_what_we_add_to_the_admin(open_tab):
+    """The work queues, the workflow buttons, the correction form and the article with its
+    claims marked. The rest of each page is Django's admin (see docs/workflow.md)."""
+    elections, *_ = newsroom()
+    EditorFactory(username="editor")
+    tab = open_tab("desktop")
+    page = tab.visit("/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("editor")
+    page.get_by_label("Mot de passe").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Connexion").click()
+    article = elections.claim.appearances.get().article
+    ours = {
+        "/admin/": ["#work-queue-counts"],
+        "/admin/queues/": ["#work-queues"],
+        # Our buttons and links among the object tools, not Django's "History" and "View on site".
+        f"/admin/claims/review/{elections.pk}/change/": [
+            ".object-tools li:not(:has(.historylink, .viewsitelink))"
+        ],
+        f"/admin/claims/review/{elections.pk}/correct/": ["#content"],
+        f"/admin/claims/article/{article.pk}/change/": [".article-body"],
+    }
+    found = {}
+    for path, parts in ours.items():
+        page = tab.visit(path)
+        assert page.locator(", ".join(parts)).count() >= 1, path  # the part is there to audit
+        found[path] = axe_audit(page, parts)
+    assert found == {path: ([], []) for path in ours}
+    assert tab.errors == [] and tab.outside == []
 
 
 def on_screen(locator):

@@ -199,6 +199,13 @@ class TestServerSideRefusals:
             client.get(reverse("admin:claims_review_correct", args=[review.pk])).status_code == 403
         )
 
+    def test_the_correction_forms_help_is_announced_with_its_field(self):
+        review = review_in("published")
+        url = reverse("admin:claims_review_correct", args=[review.pk])
+        html = client_for(EditorFactory()).get(url).content.decode()
+        assert 'aria-describedby="id_note_helptext"' in html
+        assert '<div class="help" id="id_note_helptext">' in html
+
     def test_a_fact_checker_cannot_post_the_assign_action(self):
         claim = ClaimFactory()
         target = FactCheckerFactory()
