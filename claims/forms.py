@@ -52,13 +52,19 @@ class VerdictFilterForm(forms.Form):
     since = forms.DateField(label=_("Published from"), required=False, widget=DayPicker)
     until = forms.DateField(label=_("Published until"), required=False, widget=DayPicker)
 
-    def __init__(self, *args, ratings=(), **kwargs):
+    def __init__(self, *args, scales=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # The page has loaded the ratings already: no query of its own.
-        self.ratings = {rating.slug: rating for rating in ratings}
-        self.fields["rating"].choices = [("", _("All ratings"))] + [
-            (rating.slug, rating.label_text) for rating in ratings
+        # ``public_scales()``, loaded by the page already: no query of its own.
+        self.ratings = {
+            rating.public_key: rating for _scale, ratings in scales for rating in ratings
+        }
+        groups = [
+            (scale.name, [(rating.public_key, rating.label_text) for rating in ratings])
+            for scale, ratings in scales
         ]
+        if len(groups) == 1:  # one scale: its labels, without a group around them
+            groups = groups[0][1]
+        self.fields["rating"].choices = [("", _("All ratings")), *groups]
 
     def clean_rating(self):
         return self.ratings.get(self.cleaned_data["rating"])

@@ -16,6 +16,7 @@ from claims.models import (
     ClaimAppearance,
     Correction,
     Rating,
+    RatingScale,
     ReaderSubmission,
     Review,
     Source,
@@ -156,6 +157,28 @@ def default_rating(slug="faux"):
         seed = importlib.import_module("claims.migrations.0002_default_rating_scale")
         seed.seed_default_scale(django_apps, None)
     return Rating.objects.get(scale__is_default=True, slug=slug)
+
+
+class RatingScaleFactory(factory.django.DjangoModelFactory):
+    """A scale beside the default one, such as a newsroom's « Flip-O-Meter »."""
+
+    class Meta:
+        model = RatingScale
+
+    slug = factory.Sequence(lambda n: f"echelle-{n}")
+    name = factory.Sequence(lambda n: f"Échelle {n}")
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    scale = factory.SubFactory(RatingScaleFactory)
+    slug = factory.Sequence(lambda n: f"note-{n}")
+    label_fr = factory.Sequence(lambda n: f"Note {n}")
+    label_en = factory.Sequence(lambda n: f"Rating {n}")
+    definition_fr = "Une définition."
+    definition_en = "A definition."
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

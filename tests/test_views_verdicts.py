@@ -1,5 +1,6 @@
 """The public verdict list and verdict pages, as readers and crawlers get them."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from claims.models import Correction, Review, SourceCheck
 from .factories import (
     ClaimFactory,
     CorrectionFactory,
+    RatingFactory,
     ReviewFactory,
     SourceCheckFactory,
     SpeakerFactory,
@@ -70,6 +72,23 @@ class TestVerdictList:
         year_ago = (timezone.now() - timezone.timedelta(days=200)).date().isoformat()
         assert shown(until=year_ago) == {old}
         assert shown(since=year_ago) == {true, english}
+
+    def test_filters_by_the_ratings_of_every_scale(self, client):
+        """Ratings come grouped by scale, those of the default scale named by their slug."""
+        false = published_verdict()
+        flop = RatingFactory(scale__slug="flip", scale__name="Flip-O-Meter", slug="volte-face")
+        turned = published_verdict(rating=flop)
+        html = client.get(list_url(), {"rating": "flip.volte-face"}).content.decode()
+        assert turned.claim.text in html and false.claim.text not in html
+        assert f'<option value="flip.volte-face" selected>{flop.label_fr}</option>' in html
+        assert '<optgroup label="Flip-O-Meter">' in html
+        html = client.get(list_url(), {"rating": "faux"}).content.decode()
+        assert false.claim.text in html and turned.claim.text not in html
+
+    def test_one_scale_lists_its_ratings_without_a_group(self, client):
+        published_verdict()
+        html = client.get(list_url()).content.decode()
+        assert '<option value="faux">Faux</option>' in html and "<optgroup" not in html
 
     def test_an_invalid_filter_is_reported_and_ignored(self, client):
         review = published_verdict()
@@ -176,6 +195,17 @@ class TestVerdictPage:
         for source in claim.sources.all():
             assert source.url in html
         assert "<mark>" in html  # the passage of the article, claim highlighted
+
+    def test_the_rating_links_to_its_definition_whatever_its_scale(self, client):
+        for rating in (
+            default_rating("vrai"),
+            RatingFactory(scale__slug="flip", slug="volte-face", label_fr="Volte-face"),
+        ):
+            html = client.get(verdict_url(published_verdict(rating=rating))).content.decode()
+            anchor = re.search(r'href="/fr/methodology/#([^"]+)"', html).group(1)
+            methodology = client.get("/fr/methodology/").content.decode()
+            assert f'<div id="{anchor}">' in methodology
+            assert f"{rating.label_fr}</span>" in methodology.split(f'id="{anchor}"')[1][:400]
 
     def test_labels_and_dates_follow_the_page_language(self, client):
         review = published_verdict(published_at=datetime(2024, 3, 5, 12, tzinfo=UTC))

@@ -94,6 +94,12 @@ class Rating(models.Model):
     def definition_text(self):
         return self.definition(get_language())
 
+    @property
+    def public_key(self):
+        """How readers' URLs name this rating: its slug on the default scale (``?rating=faux``,
+        ``#rating-faux``), ``<scale slug>.<slug>`` on another (a dot is in no slug)."""
+        return self.slug if self.scale.is_default else f"{self.scale.slug}.{self.slug}"
+
 
 class ChangedForPartnersField(models.DateTimeField):
     """Takes the review's ``updated_at`` on each of its saves, so both name the same instant;

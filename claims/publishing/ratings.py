@@ -41,11 +41,27 @@ class StampMemo:
 rating_scales = StampMemo()
 
 
+def public_scales():
+    """``((scale, ratings), …)``: every scale that has ratings, the default scale first, then
+    by name, each with its ratings in their display order."""
+    return rating_scales.get("scales", _public_scales)
+
+
+def _public_scales():
+    scales = {}
+    ratings = Rating.objects.select_related("scale").order_by(
+        "-scale__is_default", "scale__name", "scale_id", "position", "id"
+    )
+    for rating in ratings:
+        scale, members = scales.setdefault(rating.scale_id, (rating.scale, []))
+        rating.scale = scale  # one instance per scale, not one per row
+        members.append(rating)
+    return tuple((scale, tuple(members)) for scale, members in scales.values())
+
+
 def default_ratings():
     """The default scale's ratings, truest first, as a tuple shared by this process's pages."""
-    return rating_scales.get(
-        "default", lambda: tuple(Rating.objects.filter(scale__is_default=True))
-    )
+    return next((ratings for scale, ratings in public_scales() if scale.is_default), ())
 
 
 def scale_bounds():

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from ..publishing.ratings import default_ratings
+from ..publishing.ratings import public_scales
 from .common import absolute_url, public_page
 
 
@@ -17,7 +17,7 @@ def methodology(request):
         request,
         "public/methodology.html",
         {
-            "ratings": default_ratings(),
+            "scales": public_scales(),
             "policy_template": f"public/methodology/{get_language()}.html",
             "canonical_url": absolute_url(request, request.path),
         },

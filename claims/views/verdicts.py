@@ -16,7 +16,7 @@ from ..forms import VerdictFilterForm
 from ..models import ClaimAppearance, SourceCheck, normalize_name
 from ..publishing.claimreview import claim_review
 from ..publishing.passages import passage
-from ..publishing.ratings import default_ratings, scale_bounds
+from ..publishing.ratings import public_scales, scale_bounds
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
 from ..publishing.verdicts import listed_reviews, published_reviews
@@ -52,8 +52,7 @@ def _start_of(day):
 @require_safe
 @public_page
 def verdict_list(request):
-    ratings = default_ratings()
-    form = VerdictFilterForm(request.GET or None, ratings=ratings)
+    form = VerdictFilterForm(request.GET or None, scales=public_scales())
     reviews = listed_reviews()
     if form.is_bound:
         reviews = filter_verdicts(reviews, form)
@@ -93,7 +92,8 @@ DETAIL_FIELDS = (
     "claim__speaker__name",
     "claim__speaker__role",
     "claim__speaker__kind",
-    "rating__scale_id",
+    "rating__scale__slug",
+    "rating__scale__is_default",
     "rating__slug",
     "rating__label_fr",
     "rating__label_en",
@@ -113,7 +113,7 @@ DETAIL_FIELDS = (
 def _public_review(pk):
     return get_object_or_404(
         published_reviews()
-        .select_related("claim__speaker", "rating", "author", "editor")
+        .select_related("claim__speaker", "rating__scale", "author", "editor")
         .only(*DETAIL_FIELDS),
         pk=pk,
     )
