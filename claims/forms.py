@@ -59,7 +59,7 @@ class VerdictFilterForm(forms.Form):
             rating.public_key: rating for _scale, ratings in scales for rating in ratings
         }
         groups = [
-            (scale.name, [(rating.public_key, rating.label_text) for rating in ratings])
+            (scale.name_text, [(rating.public_key, rating.label_text) for rating in ratings])
             for scale, ratings in scales
         ]
         if len(groups) == 1:  # one scale: its labels, without a group around them

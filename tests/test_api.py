@@ -18,6 +18,7 @@ from .factories import (
     AppearanceFactory,
     ArticleFactory,
     ClaimFactory,
+    RatingFactory,
     ReviewFactory,
     SourceFactory,
     SpeakerFactory,
@@ -198,6 +199,19 @@ class TestFilters:
         assert ids(f"speaker={speaker.pk}") == {by_speaker.pk}
         assert ids("language=en") == {english.pk}
         assert ids("language=fr&rating=faux") == {by_speaker.pk}
+
+    def test_by_rating_of_one_scale_as_the_public_pages_name_it(self, client):
+        """A slug two scales share names both; ``<scale slug>.<slug>`` names one."""
+        default_false = published_verdict(rating=default_rating("faux"))
+        other_false = published_verdict(rating=RatingFactory(scale__slug="flip", slug="faux"))
+
+        def ids(query):
+            return set(live_ids(client.get(f"/api/v1/reviews/?{query}").json()))
+
+        assert ids("rating=faux") == {default_false.pk, other_false.pk}
+        assert ids("rating=flip.faux") == {other_false.pk}
+        assert ids(f"rating={default_false.rating.scale.slug}.faux") == {default_false.pk}
+        assert ids("rating=flip.vrai") == set()
 
     def test_by_updated_range(self, client):
         old, mid, new = (published_verdict() for _ in range(3))

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from claims.context_processors import public
-from claims.models import Review
+from claims.models import RatingScale, Review
 
 from .factories import (
     ClaimFactory,
@@ -43,6 +43,17 @@ def test_methodology_shows_every_scale_the_default_one_first(client):
     assert '<h3 id="scale-flip">Flip-O-Meter</h3>' in html
     assert html.index('id="rating-vrai"') < html.index('id="rating-flip.volte-face"')
     assert re.search(rf"Volte-face</span>\s*</dt>\s*<dd>{flop.definition_fr}</dd>", html)
+
+
+def test_scales_are_named_in_the_pages_language_or_else_in_french(client):
+    default_rating()
+    RatingScale.objects.filter(is_default=True).update(name="Échelle maison", name_en="House scale")
+    RatingFactory(scale__slug="flip", scale__name="Volte-face-o-mètre")
+    english = client.get("/en/methodology/").content.decode()
+    assert '<h3 id="scale-factcheck">House scale</h3>' in english
+    assert '<h3 id="scale-flip">Volte-face-o-mètre</h3>' in english
+    french = client.get("/fr/").content.decode()
+    assert '<optgroup label="Échelle maison">' in french
 
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):

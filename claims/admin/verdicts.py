@@ -50,7 +50,7 @@ class RatingInline(admin.TabularInline):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_default", "rating_count"]
+    list_display = ["name", "name_en", "slug", "is_default", "rating_count"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RatingInline]
 

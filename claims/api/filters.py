@@ -30,7 +30,9 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 class ReviewFilter(django_filters.FilterSet):
     rating = django_filters.CharFilter(
-        field_name="rating__slug", help_text="A rating's slug, e.g. `faux`."
+        method="filter_rating",
+        help_text="A rating: its slug, on any scale (`faux`), or `<scale slug>.<slug>` for one "
+        "scale's (`flip.volte-face`), as the public pages name it.",
     )
     speaker = django_filters.NumberFilter(
         field_name="claim__speaker_id", help_text="A speaker's id."
@@ -54,6 +56,12 @@ class ReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["rating", "speaker", "language", "updated_since", "updated_before"]
+
+    def filter_rating(self, queryset, name, value):
+        scale, dot, slug = value.partition(".")  # a dot is in no slug (Rating.public_key)
+        if dot:
+            return queryset.filter(rating__scale__slug=scale, rating__slug=slug)
+        return queryset.filter(rating__slug=value)
 
 
 class ClaimFilter(django_filters.FilterSet):

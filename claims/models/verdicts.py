@@ -18,7 +18,13 @@ from .text import Language
 
 class RatingScale(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("French name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on English pages; the French name is shown when this is empty."),
+    )
     is_default = models.BooleanField(_("default scale"), default=False)
 
     class Meta:
@@ -33,6 +39,14 @@ class RatingScale(models.Model):
 
     def __str__(self):
         return self.name
+
+    def display_name(self, language):
+        return self.name_en if language == Language.ENGLISH and self.name_en else self.name
+
+    @property
+    def name_text(self):
+        """The name in the active language."""
+        return self.display_name(get_language())
 
 
 class Rating(models.Model):
