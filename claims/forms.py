@@ -15,6 +15,19 @@ class FilterSelect(forms.Select):
 
     template_name = "public/widgets/select.html"
 
+    def __init__(self, attrs=None, choices=(), group_languages=None):
+        super().__init__(attrs, choices)
+        # {group label: the language its words are in}: a lang attribute for each group.
+        self.group_languages = group_languages or {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (group_name, self.group_languages.get(group_name, ""), options)
+            for group_name, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
 
 class DayPicker(forms.DateInput):
     """A date picker, whose value HTML wants as YYYY-MM-DD: a day typed in another format the
@@ -65,6 +78,9 @@ class VerdictFilterForm(forms.Form):
         if len(groups) == 1:  # one scale: its labels, without a group around them
             groups = groups[0][1]
         self.fields["rating"].choices = [("", _("All ratings")), *groups]
+        self.fields["rating"].widget.group_languages = {
+            scale.name_text: scale.name_language for scale, _ratings in scales
+        }
 
     def clean_rating(self):
         return self.ratings.get(self.cleaned_data["rating"])

@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from claims.models import ReaderSubmission
 
 from .conftest import PROJECT_DIR
-from .factories import EditorFactory, newsroom, public_urls
+from .factories import EditorFactory, RatingFactory, newsroom, public_urls, published_verdict
 
 # The server thread only sees committed rows: each test commits its own, emptied afterwards.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -278,9 +278,11 @@ def axe_audit(page, parts=None):
 @pytest.mark.parametrize("size", VIEWPORTS)
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_axe_finds_no_accessibility_problem_on_any_page(open_tab, language, size):
-    """Every page, in the states readers meet: the filters unfolded, a search with a date the
-    form refuses, the submit form sent back empty, a page that does not exist."""
+    """Every page, in the states readers meet: the filters unfolded (a second rating scale
+    groups their options), a search with a date the form refuses, the submit form sent back
+    empty, the thanks page, a page that does not exist."""
     elections, *_ = newsroom()
+    published_verdict(rating=RatingFactory(scale__name="Flip-O-Meter", label_fr="Volte-face"))
     tab = open_tab(size, language)
     pages = public_urls(language, elections)
     found = {}
@@ -298,6 +300,7 @@ def test_axe_finds_no_accessibility_problem_on_any_page(open_tab, language, size
         page.locator("form.submit-form button[type=submit]").click()
     assert page.locator("[aria-invalid=true]").count() >= 1  # the claim is required
     found["submit sent back"] = axe_audit(page)
+    found["thanks"] = axe_audit(tab.visit(pages["submit"] + "thanks/"))
     assert page.goto(tab.base_url + pages["list"] + "no-such-page/").status == 404
     found["not found"] = axe_audit(page)
     assert found == {name: ([], []) for name in found}

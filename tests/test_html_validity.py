@@ -32,7 +32,7 @@ def nu_check(folder, *options):
         timeout=120,
     )
     messages = json.loads(result.stdout)["messages"]
-    assert result.returncode == (1 if messages else 0), result.stderr
+    assert result.returncode in (0, 1), result.stderr  # 1: it has something to say
     found = {}
     for message in messages:
         if message["type"] == "info" and message.get("subType") != "warning":
@@ -89,7 +89,7 @@ def test_every_public_page_is_valid_html(client, settings, tmp_path, language):
     # A second scale: the rating filter groups its options, the methodology has two scales.
     published_verdict(rating=RatingFactory(scale__name="Flip-O-Meter", label_fr="Volte-face"))
     pages = public_pages(client, language, elections)
-    assert b'<optgroup label="Flip-O-Meter">' in pages["list"]
+    assert b'<optgroup label="Flip-O-Meter" lang="fr">' in pages["list"]
     assert b'<h3 id="scale-' in pages["methodology"]
     for name, html in pages.items():
         (tmp_path / f"{name}.html").write_bytes(html)

@@ -86,13 +86,18 @@ def test_0014_moves_the_reviews_whose_days_changed_in_the_partner_feed(settings)
     assert synced[noon.pk] == long_ago
 
 
-def test_0015_names_the_seeded_scale_in_english_and_leaves_a_newsrooms_own_alone():
+@pytest.mark.parametrize(
+    ("french", "english"), [("Échelle factcheck", "factcheck scale"), ("Notre barème", "")]
+)
+def test_0015_names_the_seeded_scale_in_english_unless_renamed(french, english):
     apps = migrate([("claims", "0014_resync_local_days")])
     try:
         RatingScale = apps.get_model("claims", "RatingScale")
-        seeded = RatingScale.objects.get_or_create(slug="factcheck", defaults={"name": "É"})[0]
+        seeded, _ = RatingScale.objects.update_or_create(
+            slug="factcheck", defaults={"name": french, "is_default": True}
+        )
         own = RatingScale.objects.create(slug="flip", name="Flip-O-Meter")
     finally:
         apps = migrate(latest())
     names = dict(apps.get_model("claims", "RatingScale").objects.values_list("pk", "name_en"))
-    assert names[seeded.pk] == "factcheck scale" and names[own.pk] == ""
+    assert names[seeded.pk] == english and names[own.pk] == ""

@@ -35,6 +35,12 @@ def test_list_links_and_dates_are_those_of_the_models_and_the_date_filter(langua
             assert review.item_speaker_path == (speaker.get_absolute_url() if speaker else "")
             expected = template.render(Context({"value": review.published_at}))
             assert f"{review.item_iso}|{review.item_day}" == expected
+    # HTML's datetime: to the second, in Paris time (clocks changed on 31 March).
+    assert {review.item_iso for review in reviews if review.claim.text in texts} == {
+        "2024-03-30T00:30:00+01:00",
+        "2024-03-31T00:30:00+01:00",
+        "2024-04-01T01:30:00+02:00",
+    }
 
 
 def test_paths_follow_the_active_language():

@@ -40,7 +40,7 @@ def test_methodology_shows_every_scale_the_default_one_first(client):
     )
     html = client.get("/fr/methodology/").content.decode()
     assert "Nos échelles de verdicts" in html
-    assert '<h3 id="scale-flip">Flip-O-Meter</h3>' in html
+    assert '<h3 id="scale-flip" lang="fr">Flip-O-Meter</h3>' in html
     assert html.index('id="rating-vrai"') < html.index('id="rating-flip.volte-face"')
     assert re.search(rf"Volte-face</span>\s*</dt>\s*<dd>{flop.definition_fr}</dd>", html)
 
@@ -50,10 +50,14 @@ def test_scales_are_named_in_the_pages_language_or_else_in_french(client):
     RatingScale.objects.filter(is_default=True).update(name="Échelle maison", name_en="House scale")
     RatingFactory(scale__slug="flip", scale__name="Volte-face-o-mètre")
     english = client.get("/en/methodology/").content.decode()
-    assert '<h3 id="scale-factcheck">House scale</h3>' in english
-    assert '<h3 id="scale-flip">Volte-face-o-mètre</h3>' in english
+    assert '<h3 id="scale-factcheck" lang="en">House scale</h3>' in english
+    # No English name: the French one, marked as French for screen readers.
+    assert '<h3 id="scale-flip" lang="fr">Volte-face-o-mètre</h3>' in english
+    english = client.get("/en/").content.decode()
+    assert '<optgroup label="House scale" lang="en">' in english
+    assert '<optgroup label="Volte-face-o-mètre" lang="fr">' in english
     french = client.get("/fr/").content.decode()
-    assert '<optgroup label="Échelle maison">' in french
+    assert '<optgroup label="Échelle maison" lang="fr">' in french
 
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):

@@ -81,7 +81,7 @@ class TestVerdictList:
         html = client.get(list_url(), {"rating": "flip.volte-face"}).content.decode()
         assert turned.claim.text in html and false.claim.text not in html
         assert f'<option value="flip.volte-face" selected>{flop.label_fr}</option>' in html
-        assert '<optgroup label="Flip-O-Meter">' in html
+        assert '<optgroup label="Flip-O-Meter" lang="fr">' in html
         html = client.get(list_url(), {"rating": "faux"}).content.decode()
         assert false.claim.text in html and turned.claim.text not in html
 

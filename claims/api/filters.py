@@ -31,8 +31,8 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 class ReviewFilter(django_filters.FilterSet):
     rating = django_filters.CharFilter(
         method="filter_rating",
-        help_text="A rating: its slug, on any scale (`faux`), or `<scale slug>.<slug>` for one "
-        "scale's (`flip.volte-face`), as the public pages name it.",
+        help_text="A rating: its slug, matching it on every scale (`faux`), or "
+        "`<scale slug>.<slug>` for one scale's (`factcheck.faux`, `flip.volte-face`).",
     )
     speaker = django_filters.NumberFilter(
         field_name="claim__speaker_id", help_text="A speaker's id."

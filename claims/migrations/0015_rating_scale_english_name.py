@@ -1,12 +1,15 @@
 """Rating scales get an English name, for English pages that show several scales (the list's
-rating filter, the methodology); the seeded default scale gets its own."""
+rating filter, the methodology); the seeded default scale gets its own, unless the newsroom has
+renamed it."""
 
 from django.db import migrations, models
 
 
 def name_the_default_scale(apps, schema_editor):
     RatingScale = apps.get_model("claims", "RatingScale")
-    RatingScale.objects.filter(slug="factcheck", name_en="").update(name_en="factcheck scale")
+    RatingScale.objects.filter(slug="factcheck", name="Échelle factcheck", name_en="").update(
+        name_en="factcheck scale"
+    )
 
 
 class Migration(migrations.Migration):

@@ -45,8 +45,14 @@ class RatingScale(models.Model):
 
     @property
     def name_text(self):
-        """The name in the active language."""
+        """The name in the active language, or else in French."""
         return self.display_name(get_language())
+
+    @property
+    def name_language(self):
+        """The language ``name_text`` is in, for its ``lang`` attribute."""
+        english = get_language() == Language.ENGLISH and self.name_en
+        return Language.ENGLISH if english else Language.FRENCH
 
 
 class Rating(models.Model):

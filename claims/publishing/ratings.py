@@ -59,11 +59,6 @@ def _public_scales():
     return tuple((scale, tuple(members)) for scale, members in scales.values())
 
 
-def default_ratings():
-    """The default scale's ratings, truest first, as a tuple shared by this process's pages."""
-    return next((ratings for scale, ratings in public_scales() if scale.is_default), ())
-
-
 def scale_bounds():
     """``{scale id: (worst, best)}`` of every rating scale's values."""
     return rating_scales.get("bounds", _scale_bounds)

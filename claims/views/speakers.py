@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from ..models import Rating, Speaker
+from ..models import Speaker
 from ..publishing.charts import rating_breakdown
-from ..publishing.ratings import default_ratings
+from ..publishing.ratings import public_scales
 from ..publishing.verdicts import listed_reviews, published_reviews
 from .common import Page, list_canonical_url, list_items, public_page
 
@@ -32,11 +32,8 @@ def speaker_detail(request, pk, slug):
         raise Http404("no published verdict for this speaker")
     if slug != speaker.slug:
         return redirect(speaker, permanent=True)
-    ratings = list(default_ratings())
-    # Verdicts rated on another scale count too, after the default scale's labels.
-    others = set(counts) - {rating.pk for rating in ratings}
-    if others:
-        ratings += Rating.objects.filter(pk__in=others).order_by("scale__name", "position")
+    # Every scale's ratings, the default scale's first: verdicts on another scale count too.
+    ratings = [rating for _scale, scale_ratings in public_scales() for rating in scale_ratings]
     rows = [(r.label_text, r.colour, counts[r.pk]) for r in ratings if counts.get(r.pk)]
     page = Page(
         request,
