@@ -26,8 +26,14 @@ DEMO_FACT_CHECKER = "demo-fact-checker"
 def ensure_demo_admin(password=None):
     """Create or reset the demo superuser; returns ``(user, password)``."""
     password = password or secrets.token_urlsafe(12)
+    # Bylines on public pages show full names, never login names.
     user, _ = get_user_model().objects.get_or_create(
-        username=DEMO_USERNAME, defaults={"email": "demo@example.org"}
+        username=DEMO_USERNAME,
+        defaults={
+            "email": "demo@example.org",
+            "first_name": "Éditrice",
+            "last_name": "de démonstration",
+        },
     )
     user.is_staff = True
     user.is_superuser = True
@@ -45,7 +51,12 @@ def ensure_demo_fact_checker(password):
     from .workflow.roles import FACT_CHECKER
 
     user, _ = get_user_model().objects.get_or_create(
-        username=DEMO_FACT_CHECKER, defaults={"email": "fact-checker@example.org"}
+        username=DEMO_FACT_CHECKER,
+        defaults={
+            "email": "fact-checker@example.org",
+            "first_name": "Vérificateur",
+            "last_name": "de démonstration",
+        },
     )
     user.is_staff = True
     user.is_active = True

@@ -71,7 +71,7 @@ def test_summaries_are_text_even_where_readers_typed_markup(client):
     summary = items[0].find(f"{ATOM}summary")
     assert summary.get("type") == "html"
     assert summary.text == (
-        "Propos de &lt;b&gt;Evil&lt;/b&gt; &amp; Co. 1 &lt; 2, &lt;i&gt;non&lt;/i&gt;"
+        "Propos tenus par &lt;b&gt;Evil&lt;/b&gt; &amp; Co. 1 &lt; 2, &lt;i&gt;non&lt;/i&gt;"
     )
     assert review.conclusion not in summary.text
 
@@ -99,6 +99,6 @@ def test_characters_xml_cannot_hold_are_left_out_not_a_server_error(client):
     for url in ("/fr/feed/", f"/fr/feed/speakers/{speaker.pk}/"):
         feed, items = entries(client, url)
         assert items[0].find(f"{ATOM}title").text == "Faux — La dette a baissé."
-        assert items[0].find(f"{ATOM}summary").text == "Propos de JeanMartin. Faux."
+        assert items[0].find(f"{ATOM}summary").text == "Propos tenus par JeanMartin. Faux."
     assert feed.find(f"{ATOM}title").text.endswith("JeanMartin")
     assert client.get(review.get_absolute_url()).status_code == 200

@@ -84,8 +84,11 @@ class TestSpeaker:
 
     def test_the_admin_says_when_a_name_is_another_speakers_or_has_no_letter(self):
         SpeakerFactory(name="Élisabeth Borne")
-        with pytest.raises(ValidationError, match="existe déjà : Élisabeth Borne"):
+        with pytest.raises(ValidationError) as refused:
             Speaker(name="ELISABETH BORNE", role="x").full_clean()
+        assert refused.value.message_dict["name"] == [
+            "Ce locuteur existe déjà\u00a0: Élisabeth Borne (ministre)."
+        ]
         with pytest.raises(ValidationError, match="au moins une lettre"):
             Speaker(name="…", role="x").full_clean()
         Speaker(name="Élisabeth Borne", kind=Speaker.Kind.ORGANISATION).full_clean()

@@ -29,7 +29,7 @@ def test_lists_the_speakers_verdicts_with_a_breakdown_by_rating(client):
     assert "Anne Dupont" in html and "maire de Lyon" in html
     assert other.claim.text not in html
     svg = re.search(r"<svg[^>]*class=\"breakdown\".*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg and "3 verdicts sur Anne Dupont" in svg
+    assert 'role="img"' in svg and "Répartition des verdicts — Anne Dupont (3 verdicts)" in svg
     # Colour is never the only signal: each bar has its label and count in text, and a table.
     assert re.search(r">Faux</text>.*?>2</text>", svg, re.S)
     assert re.search(r">Vrai</text>.*?>1</text>", svg, re.S)
@@ -44,7 +44,7 @@ def test_verdicts_rated_on_another_scale_are_in_the_breakdown(client):
     published_verdict(claim=ClaimFactory(speaker=speaker))
     published_verdict(claim=ClaimFactory(speaker=speaker), rating=hoax)
     html = client.get(speaker.get_absolute_url()).content.decode()
-    assert "2 verdicts sur" in html
+    assert "(2 verdicts)" in html
     assert '<th scope="row">Faux</th><td>1</td>' in html
     assert '<th scope="row">Intox</th><td>1</td>' in html
 

@@ -13,6 +13,8 @@ from claims.models import Correction, Review, SourceCheck
 from .factories import (
     ClaimFactory,
     CorrectionFactory,
+    EditorFactory,
+    FactCheckerFactory,
     RatingFactory,
     ReviewFactory,
     SourceCheckFactory,
@@ -196,6 +198,16 @@ class TestVerdictPage:
             assert source.url in html
         assert "<mark>" in html  # the passage of the article, claim highlighted
 
+    def test_bylines_name_people_never_their_login(self, client):
+        review = published_verdict(
+            author=FactCheckerFactory(username="jmartin", first_name="Jeanne", last_name="Martin"),
+            editor=EditorFactory(username="chef-edition"),  # no name in the account
+        )
+        html = client.get(verdict_url(review)).content.decode()
+        assert "<dt>Vérifié par</dt><dd>Jeanne Martin</dd>" in html
+        assert "jmartin" not in html and "chef-edition" not in html
+        assert "Relu par" not in html
+
     def test_the_rating_links_to_its_definition_whatever_its_scale(self, client):
         for rating in (
             default_rating("vrai"),
@@ -222,7 +234,7 @@ class TestVerdictPage:
         review = published_verdict(claim=ClaimFactory(text="La dette a baissé."))
         french = client.get(verdict_url(review, "fr")).content.decode()
         english = client.get(verdict_url(review, "en")).content.decode()
-        assert "<title>Faux — « La dette a baissé. » —" in french
+        assert "<title>Faux — «\u00a0La dette a baissé.\u00a0» —" in french
         assert "<title>False — “La dette a baissé.” —" in english
         assert '<meta property="og:title" content="False — “La dette a baissé.”">' in english
 
@@ -232,8 +244,8 @@ class TestVerdictPage:
         article.published_at = datetime(2017, 6, 28, 22, tzinfo=UTC)
         article.save()
         html = client.get(verdict_url(review)).content.decode()
-        assert 'Paru le <time datetime="2017-06-29">29 juin 2017</time>' in html
-        assert "Propos de" not in html
+        assert 'Parue le <time datetime="2017-06-29">29 juin 2017</time>' in html
+        assert "Propos tenus par" not in html
 
     def test_url_has_a_slug_and_wrong_slugs_redirect(self, client):
         review = published_verdict(claim=ClaimFactory(text="Le chômage a baissé de 12 % en 2016."))
