@@ -139,6 +139,9 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         verdict_path = re.search(r'href="(/fr/verdicts/\d+/[\w-]+/)"', verdicts).group(1)
         _, verdict = Browser(base).get(verdict_path)
         assert "Verdict de démonstration" in verdict and "application/ld+json" in verdict
+        # Bylines name the demo's people, never their login names.
+        assert re.search(r"<dd>(Vérificateur|Éditrice) de démonstration</dd>", verdict)
+        assert "demo-fact-checker" not in verdict and ">demo<" not in verdict
 
         # The fact-checker's account logs in too, and may not publish.
         checker = Browser(base)
