@@ -118,6 +118,8 @@ class TestVerdictList:
         first = client.get(list_url()).content.decode()
         assert reviews[0].claim.text in first and reviews[2].claim.text not in first
         assert 'rel="next" href="?page=2"' in first
+        # Screen readers say « Plus anciens », not « flèche droite ».
+        assert 'Plus anciens <span aria-hidden="true">→</span></a>' in first
         second = client.get(list_url(), {"page": 2}).content.decode()
         assert reviews[2].claim.text in second and reviews[0].claim.text not in second
         assert 'rel="prev"' in second and 'rel="next"' not in second
