@@ -140,6 +140,11 @@ class SubmissionForm(forms.ModelForm):
         self.fields["review"].queryset = Review.objects.filter(state=Review.State.PUBLISHED)
         self.fields["text"].max_length = 5000
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        if not (self.initial.get("review") or self.data.get("review")):
+            # No verdict came with the form: an error report needs the verdict's link.
+            self.fields["url"].label = _(
+                "Where did you see it? (link; for an error, the verdict's link is needed)"
+            )
 
     @property
     def is_bot(self):

@@ -62,6 +62,18 @@ def test_reporting_an_error_links_the_verdict(reader):
     assert submission.review == review and submission.language == "en"
 
 
+def test_the_link_field_says_when_an_error_report_needs_it(reader):
+    """Optional when the form came from a verdict; the verdict's link otherwise."""
+    review = published_verdict()
+    from_verdict = reader.get(f"/fr/submit/?review={review.pk}&kind=error").content.decode()
+    assert "vue\u00a0? (lien, facultatif)" in from_verdict
+    blank = reader.get("/fr/submit/").content.decode()
+    assert "(lien\u00a0; pour une erreur, celui du verdict)" in blank
+    response = csrf_post(reader, "/fr/submit/", {"kind": "error", "text": "Une erreur ici."})
+    assert "Indiquez le lien du verdict concerné." in response.content.decode()
+    assert not ReaderSubmission.objects.exists()
+
+
 def test_without_the_csrf_token_nothing_is_stored(reader):
     response = reader.post("/fr/submit/", {"kind": "claim", "text": "Une affirmation à vérifier."})
     assert response.status_code == 403
