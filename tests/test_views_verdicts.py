@@ -297,12 +297,13 @@ class TestVerdictPage:
     def test_shows_a_dated_corrections_log(self, client):
         review = published_verdict()
         correction = CorrectionFactory(review=review, note="Nous avions mal daté le discours.")
-        made = datetime(2024, 3, 5, 12, 0, 7, 654321, tzinfo=UTC)
+        made = datetime(2024, 3, 1, 12, 0, 7, 654321, tzinfo=UTC)
         Correction.objects.filter(pk=correction.pk).update(created_at=made)
         html = client.get(verdict_url(review)).content.decode()
         assert "Corrections" in html and correction.note in html
-        # In Paris time, to the second: HTML allows no more than three digits of a second.
-        assert '<time datetime="2024-03-05T13:00:07+01:00">' in html
+        # In Paris time, to the second: HTML allows no more than three digits of a second;
+        # French writes the first of the month « 1er ».
+        assert '<time datetime="2024-03-01T13:00:07+01:00">1er mars 2024 13:00</time>' in html
 
     def test_sources_show_their_last_check_and_archived_copy(self, client):
         review = published_verdict(sources=0)

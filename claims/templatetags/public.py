@@ -1,14 +1,30 @@
 """Template tags of the public pages."""
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django import template
 from django.urls import translate_url
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 from ..context_processors import LANGUAGES, default_language
 
 register = template.Library()
+
+
+@register.filter
+def reader_date(value, format_name="DATE_FORMAT"):
+    """``value`` as the page's language writes dates (Django's ``DATE_FORMAT``, or the format
+    named), datetimes in the site's time zone; French writes the first of a month « 1er »."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    text = formats.date_format(value, format_name)
+    if value.day == 1 and text.startswith("1 ") and get_language() == "fr":
+        text = "1er " + text[2:]
+    return text
 
 
 @register.filter

@@ -7,14 +7,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import Http404, QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
 from ..publishing.claimreview import public_origin
 from ..publishing.freshness import public_etag, public_version
-from ..templatetags.public import machine_time
+from ..templatetags.public import machine_time, reader_date
 
 
 def public_page(view):
@@ -118,7 +118,7 @@ def list_items(reviews):
     """Give each review what ``includes/verdict_item.html`` shows, computed once per list
     instead of per item in the template: its links (``item_path``, ``item_speaker_path``,
     equal to the models' ``get_absolute_url``) and its publication date in the site's time
-    zone (``item_iso``, ``item_day``: the template's ``machine_time`` and ``date:"DATE_FORMAT"``).
+    zone (``item_iso``, ``item_day``: the template's ``machine_time`` and ``reader_date``).
     """
     verdict_path = path_maker("public:verdict")
     speaker_path = path_maker("public:speaker")
@@ -140,7 +140,7 @@ def list_items(reviews):
 @lru_cache(maxsize=4096)
 def _day(date, language):
     # A day and a language always give the same words (``language`` is the active one).
-    return formats.date_format(date, "DATE_FORMAT")
+    return reader_date(date)
 
 
 class Page:
