@@ -14,11 +14,9 @@ class FilterSelect(forms.Select):
     one: the same markup, in a fraction of the time (claims/templates/public/widgets/)."""
 
     template_name = "public/widgets/select.html"
-
-    def __init__(self, attrs=None, choices=(), group_languages=None):
-        super().__init__(attrs, choices)
-        # {group label: the language its words are in}: a lang attribute for each group.
-        self.group_languages = group_languages or {}
+    # {group label: the language its words are in}, for a lang attribute on each group; forms
+    # replace it whole on their own copy of the widget.
+    group_languages = {}
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -40,19 +40,21 @@ class RatingScale(models.Model):
     def __str__(self):
         return self.name
 
-    def display_name(self, language):
-        return self.name_en if language == Language.ENGLISH and self.name_en else self.name
-
-    @property
-    def name_text(self):
-        """The name in the active language, or else in French."""
-        return self.display_name(get_language())
+    def name_language_for(self, language):
+        """The language this scale is named in on ``language`` pages: French unless it has an
+        English name for English pages."""
+        english = language == Language.ENGLISH and self.name_en
+        return Language.ENGLISH if english else Language.FRENCH
 
     @property
     def name_language(self):
         """The language ``name_text`` is in, for its ``lang`` attribute."""
-        english = get_language() == Language.ENGLISH and self.name_en
-        return Language.ENGLISH if english else Language.FRENCH
+        return self.name_language_for(get_language())
+
+    @property
+    def name_text(self):
+        """The name in the active language, or else in French."""
+        return self.name_en if self.name_language == Language.ENGLISH else self.name
 
 
 class Rating(models.Model):
