@@ -201,6 +201,7 @@ def _create_chunk(rng, seed, offset, states, speakers, ratings):
                 rating=rating if published or rng.random() < 0.5 else None,
                 conclusion=f"Conclusion fictive n°{index} : {rating.label_fr.lower()}.",
                 explanation=f"Explication fictive n°{index}, générée pour les tests de charge.",
+                language=Language.FRENCH,  # as the text above, whatever the claim's
                 state=state,
                 published_at=EPOCH + timedelta(minutes=rng.randint(0, 3_000_000))
                 if published

@@ -154,10 +154,22 @@ class TestReviews:
         item = client.get(f"/api/v1/reviews/{review.pk}/").json()
         assert item["url"] == f"http://testserver/fr/verdicts/{review.pk}/{review.slug}/"
 
-    def test_an_english_claim_links_to_the_english_page(self, client):
-        review = published_verdict(claim=ClaimFactory(language="en", text="Wages rose by 3%."))
+    def test_an_english_verdict_links_to_the_english_page(self, client):
+        claim = ClaimFactory(language="en", text="Wages rose by 3%.")
+        review = published_verdict(claim=claim, language="en", conclusion="Wages fell.")
         item = client.get(f"/api/v1/reviews/{review.pk}/").json()
         assert item["url"].endswith(f"/en/verdicts/{review.pk}/wages-rose-by-3/")
+        assert item["language"] == item["claim"]["language"] == "en"
+
+    def test_a_french_verdict_on_an_english_claim_links_to_the_french_page(self, client):
+        claim = ClaimFactory(language="en", text="Wages rose by 3%.")
+        review = published_verdict(claim=claim, language="fr")
+        item = client.get(f"/api/v1/reviews/{review.pk}/").json()
+        assert item["url"].endswith(f"/fr/verdicts/{review.pk}/wages-rose-by-3/")
+        assert (item["language"], item["claim"]["language"]) == ("fr", "en")
+        # The feed's page builds items its own way (claims.api.items): the same answer.
+        listed = client.get("/api/v1/reviews/").json()["results"]
+        assert [i for i in listed if i["id"] == review.pk] == [item]
 
     @pytest.mark.parametrize("state", UNPUBLISHED_STATES)
     def test_unpublished_work_never_appears_not_even_by_id(self, client, state):
@@ -190,7 +202,9 @@ class TestFilters:
         speaker = SpeakerFactory()
         vrai = published_verdict(rating=default_rating("vrai"))
         by_speaker = published_verdict(claim=ClaimFactory(speaker=speaker))
-        english = published_verdict(claim=ClaimFactory(language="en"))
+        english = published_verdict(claim=ClaimFactory(language="en"), language="en")
+        # The filter is on the verdict's language, as the item's `language` is.
+        on_english_claim = published_verdict(claim=ClaimFactory(language="en"), language="fr")
 
         def ids(query):
             return set(live_ids(client.get(f"/api/v1/reviews/?{query}").json()))
@@ -198,7 +212,7 @@ class TestFilters:
         assert ids("rating=vrai") == {vrai.pk}
         assert ids(f"speaker={speaker.pk}") == {by_speaker.pk}
         assert ids("language=en") == {english.pk}
-        assert ids("language=fr&rating=faux") == {by_speaker.pk}
+        assert ids("language=fr&rating=faux") == {by_speaker.pk, on_english_claim.pk}
 
     def test_by_rating_of_one_scale_as_the_public_pages_name_it(self, client):
         """A slug two scales share names both; ``<scale slug>.<slug>`` names one."""
@@ -327,7 +341,10 @@ class TestClaimReview:
     def test_is_exactly_what_the_verdict_page_embeds(self, client, settings, language):
         settings.PUBLIC_BASE_URL = "https://verif.example.org"
         review = published_verdict(
-            appearances=3, claim=ClaimFactory(language=language), rating=default_rating("vrai")
+            appearances=3,
+            claim=ClaimFactory(language=language),
+            language=language,
+            rating=default_rating("vrai"),
         )
         response = client.get(f"/api/v1/reviews/{review.pk}/claimreview")
         assert response.status_code == 200
@@ -349,7 +366,9 @@ class TestClaimReview:
 
     def test_the_datafeed_holds_every_published_review_and_nothing_else(self, client):
         reviews = [published_verdict(appearances=2) for _ in range(3)]
-        english = published_verdict(claim=ClaimFactory(language="en"))
+        english = published_verdict(claim=ClaimFactory(language="en"), language="en")
+        # Each element is in its verdict's language, not its claim's.
+        on_english_claim = published_verdict(claim=ClaimFactory(language="en"), language="fr")
         for state in UNPUBLISHED_STATES:
             hidden_review(state)
         response = client.get("/api/v1/datafeed")
@@ -361,8 +380,8 @@ class TestClaimReview:
         assert feed["@type"] == "DataFeed"
         elements = feed["dataFeedElement"]
         expected = []
-        for review in [*reviews, english]:
-            element = page_claim_review(client, review, review.claim.language)
+        for review in [*reviews, english, on_english_claim]:
+            element = page_claim_review(client, review, review.language)
             del element["@context"]
             expected.append(element)
         assert elements == expected

@@ -107,6 +107,15 @@ def test_each_verdict_page_embeds_exactly_one_complete_claim_review(client, sett
     check_vocabulary(data)
 
 
+def test_in_language_is_the_verdicts_not_the_claims(client):
+    review = published_verdict(claim=ClaimFactory(language="en"), language="fr")
+    [block] = json_ld(client, review.get_absolute_url())
+    assert json.loads(block)["inLanguage"] == "fr"
+    english = published_verdict(claim=ClaimFactory(language="en"), language="en")
+    [block] = json_ld(client, english.get_absolute_url())
+    assert json.loads(block)["inLanguage"] == "en"
+
+
 def test_labels_off_the_ordinal_scale_carry_no_rating_value(client):
     review = published_verdict(rating=default_rating("inverifiable"))
     data = json.loads(json_ld(client, review.get_absolute_url())[0])

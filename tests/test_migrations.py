@@ -101,3 +101,22 @@ def test_0015_names_the_seeded_scale_in_english_unless_renamed(french, english):
         apps = migrate(latest())
     names = dict(apps.get_model("claims", "RatingScale").objects.values_list("pk", "name_en"))
     assert names[seeded.pk] == english and names[own.pk] == ""
+
+
+def test_0016_gives_each_verdict_its_claims_language_and_leaves_partners_dates_alone():
+    english = published_verdict(claim__language="en", claim__text="Unemployment fell in 2016.")
+    french = published_verdict()
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    Review.objects.update(synced_at=long_ago, updated_at=long_ago)
+    migrate([("claims", "0015_rating_scale_english_name")])
+    apps = migrate(latest())
+    rows = {
+        pk: (language, updated_at, synced_at)
+        for pk, language, updated_at, synced_at in apps.get_model(
+            "claims", "Review"
+        ).objects.values_list("pk", "language", "updated_at", "synced_at")
+    }
+    assert rows[english.pk] == ("en", long_ago, long_ago)
+    assert rows[french.pk] == ("fr", long_ago, long_ago)
+    history = apps.get_model("claims", "HistoricalReview").objects.filter(id=english.pk)
+    assert history.exists() and set(history.values_list("language", flat=True)) == {"en"}

@@ -73,6 +73,18 @@ def test_a_correction_changes_the_verdict_and_logs_a_dated_public_note(editor):
     assert note.note == "Le verdict passe de Faux à Trompeur." and note.created_by == editor
 
 
+def test_a_correction_can_say_the_verdict_is_in_another_language(editor):
+    review = approve_and_publish(ready_review(), editor)
+    corrected = correct_review(review, "Verdict traduit en anglais.", editor, language="en")
+    assert Review.objects.get(pk=review.pk).language == "en" == corrected.language
+    assert Correction.objects.get(review=review).note == "Verdict traduit en anglais."
+    with pytest.raises(ValidationError, match="language"):
+        correct_review(corrected, "Note.", editor, language="de")
+    with pytest.raises(ValueError, match="claim"):
+        correct_review(corrected, "Note.", editor, claim=ReviewFactory().claim)
+    assert Correction.objects.filter(review=review).count() == 1
+
+
 def test_a_correction_needs_a_note_and_a_published_verdict(editor):
     review = approve_and_publish(ready_review(), editor)
     with pytest.raises(PublishingError, match="note publique"):

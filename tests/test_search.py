@@ -63,6 +63,20 @@ def test_english_claims_are_stemmed_in_english(ranking):
 
 
 @pytest.mark.parametrize("ranking", RANKINGS)
+def test_a_verdicts_text_is_stemmed_in_its_own_language_not_its_claims(ranking):
+    # « chevaux » is « cheval » to the French stemmer only.
+    review = published_verdict(
+        claim=ClaimFactory(language="en", text="We bought new horses for the army."),
+        language="fr",
+        conclusion="L'armée n'a acheté aucun cheval.",
+        explanation="Les chevaux de la garde républicaine datent de 2019.",
+    )
+    assert found("chevaux", ranking) == [review]  # the conclusion's « cheval »
+    assert found("cheval garde", ranking) == [review]  # the explanation's « chevaux »
+    assert found("horse", ranking) == [review]  # the claim, in English
+
+
+@pytest.mark.parametrize("ranking", RANKINGS)
 def test_the_claim_weighs_more_than_the_conclusion_and_the_explanation(ranking):
     # The older verdicts match in the claim: rank beats recency.
     now = timezone.now()

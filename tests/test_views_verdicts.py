@@ -221,6 +221,26 @@ class TestVerdictPage:
             assert f'<div id="{anchor}">' in methodology
             assert f"{rating.label_fr}</span>" in methodology.split(f'id="{anchor}"')[1][:400]
 
+    def test_the_verdicts_text_is_marked_in_its_own_language_the_claim_in_its_own(self, client):
+        # A French newsroom's verdict on an English claim: screen readers must read each part
+        # with its own pronunciation, and search engines index each in its language.
+        review = published_verdict(
+            claim=ClaimFactory(language="en", text="Wages rose by 3%."),
+            language="fr",
+            conclusion="Les salaires ont baissé.",
+            explanation="Selon le BLS, ils ont reculé.",
+        )
+        for html in (
+            client.get(verdict_url(review)).content.decode(),
+            client.get(list_url()).content.decode(),
+        ):
+            assert '<q lang="en">Wages rose by 3%.</q>' in html
+            assert 'lang="fr">Les salaires ont baissé.</p>' in html
+        assert (
+            '<div class="explanation" lang="fr"><p>Selon le BLS'
+            in client.get(verdict_url(review)).content.decode()
+        )
+
     def test_labels_and_dates_follow_the_page_language(self, client):
         review = published_verdict(published_at=datetime(2024, 3, 5, 12, tzinfo=UTC))
         french = client.get(verdict_url(review, "fr")).content.decode()

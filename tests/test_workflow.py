@@ -141,6 +141,12 @@ class TestReviewStates:
         assert review.state == Review.State.DRAFT and review.author == checker
         assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.IN_REVIEW
 
+    def test_a_verdict_is_written_in_the_newsrooms_language_unless_told(self, checker, settings):
+        assert drafted(checker).language == "fr"
+        assert drafted(checker, language="en").language == "en"
+        settings.LANGUAGE_CODE = "en"
+        assert Review.objects.get(pk=drafted(checker).pk).language == "en"
+
     def test_a_candidate_must_be_selected_before_drafting(self, checker):
         with pytest.raises(WorkflowError):
             start_review(ClaimFactory(), checker)

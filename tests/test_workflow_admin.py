@@ -68,6 +68,7 @@ def change_form_data(client, review, **changes):
     data = {
         "claim": review.claim_id,
         "rating": review.rating_id,
+        "language": review.language,
         "conclusion": review.conclusion,
         "explanation": review.explanation,
         "expected_version": form["expected_version"].value(),
@@ -107,6 +108,7 @@ def do_draft(client, user):
         {
             "claim": claim.pk,
             "rating": default_rating("faux").pk,
+            "language": "fr",
             "conclusion": "Faux.",
             "explanation": "Parce que.",
             "corrections-TOTAL_FORMS": "0",
@@ -147,6 +149,7 @@ def do_correct(client, user):
         {
             "note": "Taux corrigé.",
             "rating": review.rating_id,
+            "language": review.language,
             "conclusion": "Le chiffre est faux, à 0,2 point près.",
             "explanation": review.explanation,
             "expected_version": review.version,
@@ -206,6 +209,26 @@ class TestServerSideRefusals:
         assert 'aria-describedby="id_note_helptext"' in html
         assert '<div class="help" id="id_note_helptext">' in html
 
+    def test_a_correction_can_change_the_verdicts_language(self):
+        review = review_in("published")
+        url = reverse("admin:claims_review_correct", args=[review.pk])
+        client = client_for(EditorFactory())
+        html = client.get(url).content.decode()
+        assert '<option value="fr" selected>' in html
+        client.post(
+            url,
+            {
+                "note": "Verdict traduit en anglais.",
+                "rating": review.rating_id,
+                "language": "en",
+                "conclusion": review.conclusion,
+                "explanation": review.explanation,
+                "expected_version": review.version,
+            },
+        )
+        assert Review.objects.get(pk=review.pk).language == "en"
+        assert Correction.objects.get(review=review).note == "Verdict traduit en anglais."
+
     def test_a_fact_checker_cannot_post_the_assign_action(self):
         claim = ClaimFactory()
         target = FactCheckerFactory()
@@ -237,6 +260,7 @@ class TestServerSideRefusals:
             {
                 "claim": review.claim_id,
                 "rating": review.rating_id,
+                "language": "fr",
                 "conclusion": "Autre.",
                 "explanation": "Autre.",
                 "corrections-TOTAL_FORMS": "0",

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import Claim, Correction, Rating, RatingScale, Review
+from ..models import Claim, Correction, Language, Rating, RatingScale, Review
 from ..publishing.verdicts import (
     approve_and_publish,
     correct_review,
@@ -122,6 +122,11 @@ class CorrectionForm(forms.Form):
         help_text=_("Readers see it, dated, in the verdict's corrections log."),
     )
     rating = forms.ModelChoiceField(label=_("Rating"), queryset=Rating.objects.all())
+    language = forms.ChoiceField(
+        label=_("Language of the verdict"),
+        choices=Language.choices,
+        help_text=_("The language the conclusion and explanation are written in."),
+    )
     conclusion = forms.CharField(label=_("Conclusion"), max_length=500)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea)
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -146,7 +151,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
     form = ReviewForm
     change_form_template = "admin/claims/review/change_form.html"
     list_display = ["claim_text", "rating", "state", "author", "editor", "published_at"]
-    list_filter = ["state", "rating", "published_at"]
+    list_filter = ["state", "rating", "language", "published_at"]
     search_fields = ["claim__text", "conclusion", "explanation"]
     list_select_related = ["claim", "rating", "author", "editor"]
     autocomplete_fields = ["claim"]
@@ -325,6 +330,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         initial = {
             "rating": review.rating_id,
+            "language": review.language,
             "conclusion": review.conclusion,
             "explanation": review.explanation,
             "expected_version": review.version,

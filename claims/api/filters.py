@@ -38,7 +38,8 @@ class ReviewFilter(django_filters.FilterSet):
         field_name="claim__speaker_id", help_text="A speaker's id."
     )
     language = django_filters.ChoiceFilter(
-        field_name="claim__language", choices=Language.choices, help_text="The claim's language."
+        choices=Language.choices,
+        help_text="The verdict's language (`language`; the claim's is `claim.language`).",
     )
     # The feed's time: the review or anything partners receive with it (claims.api.feed).
     updated_since = UTCIsoDateTimeFilter(

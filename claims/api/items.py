@@ -30,6 +30,7 @@ ROW_FIELDS = (
     "published_at",
     "conclusion",
     "explanation",
+    "language",
     "claim_id",
     "claim__text",
     "claim__quotation",
@@ -96,7 +97,7 @@ def review_items(rows, base_url):
     rows_in_order = list(rows)
     if not rows_in_order:
         return []
-    claim_ids = [row[5] for row in rows_in_order]
+    claim_ids = [row[6] for row in rows_in_order]
     appearances = defaultdict(list)
     rows = (
         ClaimAppearance.objects.filter(claim_id__in=claim_ids)
@@ -151,10 +152,11 @@ def review_items(rows, base_url):
         published_at,
         conclusion,
         explanation,
+        language,
         claim_id,
         text,
         quotation,
-        language,
+        claim_language,
         claim_type,
         speaker_id,
         speaker_name,
@@ -179,7 +181,7 @@ def review_items(rows, base_url):
                     "id": claim_id,
                     "text": text,
                     "quotation": quotation,
-                    "language": language,
+                    "language": claim_language,
                     "type": claim_type,
                 },
                 "speaker": None

@@ -137,7 +137,9 @@ def timezone_date(moment):
 class ReviewSerializer(serializers.ModelSerializer):
     deleted = serializers.SerializerMethodField(help_text="Always false for a published review.")
     url = serializers.SerializerMethodField(help_text="The verdict's public page.")
-    language = serializers.CharField(source="claim.language", read_only=True)
+    language = serializers.CharField(
+        read_only=True, help_text="The language the conclusion and explanation are written in."
+    )
     published_at = UTCDateTimeField(read_only=True)
     updated_at = UTCDateTimeField(read_only=True)
     claim = ClaimRefSerializer(read_only=True)
@@ -174,7 +176,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, review):
-        return public_url(self.context, review, review.claim.language)
+        return public_url(self.context, review, review.language)
 
 
 class TombstoneSerializer(serializers.Serializer):

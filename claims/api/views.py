@@ -172,7 +172,7 @@ _language = OpenApiParameter(
     "language",
     # Empty means the default, as in the lists' filters (an HTML form sends it so).
     enum=[*Language.values, ""],
-    description="Language of the rating label and page URL; the claim's language by default "
+    description="Language of the rating label and page URL; the verdict's language by default "
     "(also when empty).",
 )
 
@@ -204,7 +204,7 @@ class ClaimReviewDetail(PublicAPIView):
         except DjangoValidationError as error:
             raise ValidationError({"language": error.messages}) from None
         review = get_object_or_404(self.get_queryset(), pk=pk)
-        language = language or review.claim.language
+        language = language or review.language
         urls = VerdictURLs(public_origin(request))
         appearances = appearances_by_claim([review.claim_id])
         return Response(build_claim_review(review, urls, language, scale_bounds(), appearances))
@@ -246,7 +246,7 @@ def datafeed_chunks(base):
     while chunk := list(islice(reviews, size)):
         appearances = appearances_by_claim([review.claim_id for review in chunk])
         for review in chunk:
-            language = review.claim.language
+            language = review.language
             element = build_claim_review(review, urls, language, bounds, appearances)
             del element["@context"]  # given once, for the whole feed
             yield separator + json.dumps(element, ensure_ascii=False)

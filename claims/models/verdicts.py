@@ -134,6 +134,12 @@ class ChangedForPartnersField(models.DateTimeField):
         return value
 
 
+def newsroom_language():
+    """The language verdicts are written in unless the fact-checker says otherwise: the site's
+    (``LANGUAGE_CODE``, which settings check is one of ``Language``)."""
+    return settings.LANGUAGE_CODE
+
+
 class Review(models.Model):
     """The verdict on a claim, from draft to publication."""
 
@@ -158,6 +164,15 @@ class Review(models.Model):
         _("conclusion"), max_length=500, blank=True, help_text=_("The verdict in one sentence.")
     )
     explanation = models.TextField(_("explanation"), blank=True)
+    # A French newsroom checks English claims in French: the claim keeps its own language
+    # (claims.models.articles.Claim.language), the verdict's text has this one.
+    language = models.CharField(
+        _("language of the verdict"),
+        max_length=8,
+        choices=Language.choices,
+        default=newsroom_language,
+        help_text=_("The language the conclusion and explanation are written in."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

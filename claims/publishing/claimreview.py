@@ -7,7 +7,7 @@ properties and types from schema.org's vocabulary are used.
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import Language, Speaker
+from ..models import Speaker
 
 
 def public_origin(request):
@@ -87,7 +87,7 @@ def claim_review(review, url, language, appearances=(), scale_bounds=None):
         "author": organisation(),
         "datePublished": local_day(review.published_at),
         "dateModified": review.updated_at.isoformat(),
-        "inLanguage": claim.language or Language.FRENCH,
+        "inLanguage": review.language,
         "reviewRating": review_rating,
         "itemReviewed": item,
     }

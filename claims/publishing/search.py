@@ -33,16 +33,23 @@ _TSQUERY = (
 # Where nothing is older than the first tier: before any verdict.
 _BEFORE_ALL = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 
+# The claim is stemmed in its language, the verdict's text in the verdict's (a French verdict
+# on an English claim); queries are parsed in both (SEARCH_QUERY), so either matches.
 _REFRESH = """
 UPDATE claims_review AS r SET search_vector =
-    setweight(to_tsvector(cfg.name, c.text), 'A')
-    || setweight(to_tsvector(cfg.name, r.conclusion), 'B')
-    || setweight(to_tsvector(cfg.name, r.explanation), 'C')
-FROM claims_claim AS c,
-    LATERAL (SELECT (CASE WHEN c.language = 'en' THEN 'factcheck_en' ELSE 'factcheck_fr' END)
-             ::regconfig AS name) AS cfg
+    setweight(to_tsvector({claim_config}, c.text), 'A')
+    || setweight(to_tsvector({review_config}, r.conclusion), 'B')
+    || setweight(to_tsvector({review_config}, r.explanation), 'C')
+FROM claims_claim AS c
 WHERE c.id = r.claim_id AND {where}
 """
+_CONFIG_OF = "(CASE WHEN {}.language = 'en' THEN 'factcheck_en' ELSE 'factcheck_fr' END)::regconfig"
+
+
+def _refresh(where):
+    return _REFRESH.format(
+        claim_config=_CONFIG_OF.format("c"), review_config=_CONFIG_OF.format("r"), where=where
+    )
 
 
 def uses_full_text_search():
@@ -55,9 +62,9 @@ def refresh_search_vectors(review_ids=None):
         return 0
     with connection.cursor() as cursor:
         if review_ids is None:
-            cursor.execute(_REFRESH.format(where="r.state = 'published'"))
+            cursor.execute(_refresh(where="r.state = 'published'"))
         else:
-            cursor.execute(_REFRESH.format(where="r.id = ANY(%s)"), [list(review_ids)])
+            cursor.execute(_refresh(where="r.id = ANY(%s)"), [list(review_ids)])
         return cursor.rowcount
 
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from ..models import Claim, Correction, Review, WebhookEvent
 from ..workflow.errors import NotAllowed, WorkflowError
 from ..workflow.history import record
-from ..workflow.reviews import approve_review, check_version, four_eyes_refusal
+from ..workflow.reviews import (
+    EDITABLE_FIELDS,
+    approve_review,
+    check_version,
+    four_eyes_refusal,
+)
 from ..workflow.roles import require
 from .webhooks import queue_event
 
@@ -33,6 +38,7 @@ LISTED_FIELDS = (
     "published_at",
     "updated_at",
     "conclusion",
+    "language",
     "claim__text",
     "claim__language",
     "claim__speaker__name",
@@ -121,8 +127,7 @@ def correct_review(review, note, user, expected_version=None, **changes):
         raise PublishingError(_("Only a published verdict can be corrected."))
     if not (note or "").strip():
         raise PublishingError(_("A correction needs a public note saying what changed."))
-    allowed = {"rating", "conclusion", "explanation"}
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"cannot correct {', '.join(sorted(unknown))}")
     for field, value in changes.items():

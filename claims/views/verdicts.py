@@ -85,6 +85,7 @@ def verdict_list(request):
 DETAIL_FIELDS = (
     "conclusion",
     "explanation",
+    "language",
     "published_at",
     "updated_at",
     "claim__text",

@@ -14,7 +14,7 @@ from .history import record
 from .roles import require
 
 State = Review.State
-EDITABLE_FIELDS = ("rating", "conclusion", "explanation")
+EDITABLE_FIELDS = ("rating", "language", "conclusion", "explanation")
 
 
 def _locked(review):
