@@ -8,6 +8,7 @@ Every variable is documented in the README's settings table.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -307,6 +308,21 @@ ORGANISATION_URL = env("ORGANISATION_URL", "")
 # Absolute base of canonical links, feeds and sitemaps, e.g. https://verif.example.org;
 # empty: taken from each request's host (validated by ALLOWED_HOSTS).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
+_base = urlsplit(PUBLIC_BASE_URL)
+if PUBLIC_BASE_URL and (
+    _base.scheme not in ("http", "https")
+    or not _base.hostname
+    or any((_base.path, _base.query, _base.fragment, _base.username))
+):
+    # Links are this origin + a path that already holds any script prefix: a path here
+    # would be doubled in pages and dropped in sitemaps.
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be an origin such as https://verif.example.org, without a path; "
+        f"not {PUBLIC_BASE_URL!r}. For a site under a path, set FORCE_SCRIPT_NAME."
+    )
+# The path the site is served under when the proxy does not pass it as SCRIPT_NAME
+# (e.g. /verif); empty: at the root, or as the WSGI server says.
+FORCE_SCRIPT_NAME = env("FORCE_SCRIPT_NAME", "").rstrip("/") or None
 # How long a CDN may serve a public page before asking again (browsers always revalidate).
 PUBLIC_PAGES_CDN_MAX_AGE = env_int("PUBLIC_PAGES_CDN_MAX_AGE", 60)
 PUBLIC_PAGE_SIZE = 20

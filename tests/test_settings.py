@@ -85,12 +85,23 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
         ({"LANGUAGE_CODE": "de"}, "LANGUAGE_CODE must be one of fr, en"),
+        ({"PUBLIC_BASE_URL": "https://verif.example.org/fr"}, "PUBLIC_BASE_URL must be an origin"),
+        ({"PUBLIC_BASE_URL": "verif.example.org"}, "PUBLIC_BASE_URL must be an origin"),
     ],
 )
 def test_unsafe_production_settings_are_refused(env, message):
     result = manage("check", env=subprocess_env(**{**PRODUCTION, **env}))
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_the_path_a_site_is_served_under_comes_from_the_environment():
+    env = subprocess_env(
+        **PRODUCTION, PUBLIC_BASE_URL="https://verif.example.org/", FORCE_SCRIPT_NAME="/verif/"
+    )
+    script = "from django.conf import settings as s; print(s.PUBLIC_BASE_URL, s.FORCE_SCRIPT_NAME)"
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.split() == ["https://verif.example.org", "/verif"], result.stderr
 
 
 def test_the_suite_runs_on_postgresql_and_redis():

@@ -4,6 +4,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import set_script_prefix
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
@@ -154,6 +158,39 @@ def test_the_language_switcher_never_links_to_another_host(rf):
     with translation.override("en"):
         links = list(public(request)["language_links"])  # lazy: read it in English
     assert [link["url"] for link in links] == ["/fr/", "/evil.example/en/"]
+
+
+def served_under_a_path(rf, path, script_name="/verif"):
+    """``path`` as a WSGI server serving the site under ``script_name`` answers it (Django's
+    test client sets no script prefix)."""
+    environ = {**rf.get(path).environ, "SCRIPT_NAME": script_name}
+    # As the test client does: closing the connection would end the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda status, headers: None)
+        body = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        set_script_prefix("/")
+    return body.decode()
+
+
+def test_under_a_path_each_language_version_is_the_same_page(rf):
+    review = published_verdict()
+    french = review.get_absolute_url()
+    with translation.override("en"):
+        english = review.get_absolute_url()
+    html = served_under_a_path(rf, french)
+    base = "http://testserver/verif"
+    assert f'<link rel="canonical" href="{base}{french}">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{base}{english}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="{base}{french}">' in html
+    assert f'<a href="/verif{english}" hreflang="en" lang="en">English</a>' in html
+    missing = served_under_a_path(rf, "/en/nothing-here/")
+    assert '<a href="/verif/fr/" hreflang="fr" lang="fr">Français</a>' in missing
 
 
 def test_alternates_of_a_search_are_the_lists_not_the_search(client):

@@ -4,11 +4,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django import template
-from django.urls import translate_url
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
-from ..context_processors import LANGUAGES, default_language
+from ..context_processors import LANGUAGES, default_language, path_in_language
 
 register = template.Library()
 
@@ -43,7 +42,7 @@ def alternates(canonical_url):
     parts = urlsplit(canonical_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     query = f"?{parts.query}" if parts.query else ""
-    urls = {code: origin + translate_url(parts.path, code) + query for code, _name in LANGUAGES}
+    urls = {code: origin + path_in_language(parts.path, code) + query for code, _name in LANGUAGES}
     return [
         *({"code": code, "url": url} for code, url in urls.items()),
         {"code": "x-default", "url": urls[default_language()]},
