@@ -9,12 +9,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from claims.models import Review
-from claims.models.text import normalize_name
+from claims.models.text import normalize_name, url_slug
 
 from .factories import AppearanceFactory, ArticleFactory, published_verdict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 speaker_keys = importlib.import_module("claims.migrations.0013_speaker_names_in_every_script")
+resync_slugs = importlib.import_module("claims.migrations.0017_resync_transliterated_slugs")
 BEFORE_0013 = [("claims", "0012_review_synced_at")]
 
 
@@ -120,3 +121,20 @@ def test_0016_gives_each_verdict_its_claims_language_and_leaves_partners_dates_a
     assert rows[french.pk] == ("fr", long_ago, long_ago)
     history = apps.get_model("claims", "HistoricalReview").objects.filter(id=english.pk)
     assert history.exists() and set(history.values_list("language", flat=True)) == {"en"}
+
+
+def test_0017_moves_only_the_reviews_whose_url_changed():
+    changed = published_verdict(claim__text="Le nombre de sœurs a doublé.")
+    same = published_verdict(claim__text="Le chômage a baissé.")
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    Review.objects.update(synced_at=long_ago)
+    migrate([("claims", "0016_review_language")])
+    migrate(latest())
+    synced = dict(Review.objects.values_list("pk", "synced_at"))
+    assert synced[changed.pk] > long_ago and synced[same.pk] == long_ago
+
+
+def test_0017s_frozen_slugs_are_todays():
+    texts = ["Le nombre de sœurs a doublé.", "10 € de plus", "Україна", "« … »", "ASCII only"]
+    assert [resync_slugs.new_slug(t) for t in texts] == [url_slug(t, "verdict") for t in texts]
+    assert resync_slugs.old_slug("Le nombre de sœurs") == "le-nombre-de-surs"

@@ -76,6 +76,21 @@ def test_wrong_or_missing_slug_redirects(client):
     assert client.get(f"/fr/speakers/{private.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Łukasz Bœuf", "lukasz-boeuf"),
+        ("Володимир Зеленський", "volodimir-zelenskiy"),
+        ("习近平", "xijinping"),
+    ],
+)
+def test_speakers_of_every_script_have_a_readable_slug(client, name, slug):
+    speaker = SpeakerFactory(name=name)
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    assert speaker.get_absolute_url() == f"/fr/speakers/{speaker.pk}/{slug}/"
+    assert client.get(speaker.get_absolute_url()).status_code == 200
+
+
 def test_constant_queries_whatever_the_number_of_verdicts(client, django_assert_max_num_queries):
     speaker = SpeakerFactory()
     for count in (1, 20, 200):

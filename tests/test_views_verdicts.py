@@ -281,6 +281,35 @@ class TestVerdictPage:
         assert short.status_code == 301 and short["Location"] == review.get_absolute_url()
 
     @pytest.mark.parametrize(
+        ("text", "slug", "old_slug"),
+        [
+            (
+                "Le nombre de sœurs a doublé.",
+                "le-nombre-de-soeurs-a-double",
+                "le-nombre-de-surs-a-double",
+            ),
+            (
+                "Le loyer coûte 10 € de plus.",
+                "le-loyer-coute-10-eur-de-plus",
+                "le-loyer-coute-10-de-plus",
+            ),
+            ("Україна переможе.", "ukraina-peremozhe", "verdict"),
+        ],
+    )
+    def test_slugs_spell_every_letter_in_ascii_and_the_old_ones_redirect(
+        self, client, text, slug, old_slug
+    ):
+        review = published_verdict(claim=ClaimFactory(text=text))
+        assert review.get_absolute_url() == f"/fr/verdicts/{review.pk}/{slug}/"
+        assert client.get(review.get_absolute_url()).status_code == 200
+        # What slugify alone made of the text, in links shared before 2026-12-06.
+        old = client.get(f"/fr/verdicts/{review.pk}/{old_slug}/")
+        assert old.status_code == 301 and old["Location"] == review.get_absolute_url()
+
+    def test_a_claim_without_letters_or_digits_has_a_slug_still(self):
+        assert published_verdict(claim=ClaimFactory(text="« … » ?")).slug == "verdict"
+
+    @pytest.mark.parametrize(
         "state", [Review.State.DRAFT, Review.State.IN_REVIEW, Review.State.UNPUBLISHED]
     )
     def test_unpublished_work_is_not_found_whatever_the_url(self, client, state):

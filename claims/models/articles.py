@@ -6,11 +6,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import Language, body_sha256, normalize_claim_text, normalize_name, web_url
+from .text import (
+    Language,
+    body_sha256,
+    normalize_claim_text,
+    normalize_name,
+    url_slug,
+    web_url,
+)
 
 
 class Article(models.Model):
@@ -120,7 +127,7 @@ class Speaker(models.Model):
 
     @property
     def slug(self):
-        return slugify(self.name)[:80].strip("-") or "speaker"
+        return url_slug(self.name, "speaker")
 
 
 class Claim(models.Model):

@@ -3,8 +3,10 @@
 import hashlib
 import unicodedata
 
+from anyascii import anyascii
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # Only web pages: the workers fetch these, and ftp:// or file:// have no place there.
@@ -43,6 +45,14 @@ def normalize_name(name):
             kept.append(" ")
     text = unicodedata.normalize("NFC", "".join(kept)).translate(_LATIN_LETTERS)
     return text.strip()
+
+
+def url_slug(text, fallback):
+    """The readable part of a URL for ``text``, every script spelt in ASCII (« sœurs » →
+    soeurs, « Зеленський » → zelenskiy); ``fallback`` where nothing is left."""
+    # slugify alone drops what Unicode does not decompose to ASCII: « sœurs » became « surs »,
+    # Cyrillic or Devanagari nothing at all.
+    return slugify(anyascii(text))[:80].strip("-") or fallback
 
 
 def normalize_claim_text(text):

@@ -7,13 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .articles import Claim
-from .text import Language
+from .text import Language, url_slug
 
 
 class RatingScale(models.Model):
@@ -280,7 +279,7 @@ class Review(models.Model):
     @property
     def slug(self):
         """The readable part of the verdict's URL; the id alone identifies it."""
-        return slugify(self.claim.text)[:80].strip("-") or "verdict"
+        return url_slug(self.claim.text, "verdict")
 
 
 class Correction(models.Model):

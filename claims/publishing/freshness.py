@@ -185,7 +185,14 @@ _SETTINGS_SHOWN = (
     "PUBLIC_PAGE_SIZE",
 )
 # Packages whose output is in them: escaping, Markdown, sanitizing, headers.
-_PACKAGES_SHOWN = ("django", "djangorestframework", "markdown-it-py", "nh3", "django-csp")
+_PACKAGES_SHOWN = (
+    "django",
+    "djangorestframework",
+    "markdown-it-py",
+    "nh3",
+    "django-csp",
+    "anyascii",
+)
 
 
 # What changes the HTML and JSON served: code, templates, catalogues, static files (their
