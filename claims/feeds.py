@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from .models import Speaker
 from .publishing.claimreview import public_origin
 from .publishing.verdicts import listed_reviews, published_reviews
-from .views.common import path_maker
+from .views.common import path_maker, short_path_maker
 
 FEED_SIZE = 50
 
@@ -60,19 +60,22 @@ class LatestVerdictsFeed(Feed):
             author_email=None,
             categories=None,
             feed_copyright=None,
-            feed_guid=None,
+            feed_guid=origin + feed_attr("feed_guid"),
             ttl=None,
             stylesheets=None,
             **self.feed_extra_kwargs(obj),
         )
         verdict_path = path_maker("public:verdict")
+        # An entry's id must never change: its short link, which no edit of the claim (and so
+        # of the slug) moves. A feed reader shown a new id shows the verdict again, as new.
+        entry_path = short_path_maker("public:verdict-short")
         for review in self.items() if obj is None else self.items(obj):
             link = origin + verdict_path(review.pk, review.slug)
             feed.add_item(
                 title=xml_text(self.item_title(review)),
                 link=link,
                 description=xml_text(self.item_description(review)),
-                unique_id=link,
+                unique_id=origin + entry_path(review.pk),
                 unique_id_is_permalink=None,
                 enclosures=[],
                 pubdate=self.item_pubdate(review),
@@ -103,6 +106,9 @@ class LatestVerdictsFeed(Feed):
     def feed_url(self):
         return reverse("public:feed")
 
+    def feed_guid(self):
+        return self.link()
+
     def author_name(self):
         return settings.ORGANISATION_NAME
 
@@ -125,7 +131,9 @@ class LatestVerdictsFeed(Feed):
         return review.published_at
 
     def item_updateddate(self, review):
-        return review.updated_at
+        # What partners sync on: it also moves when a source, the speaker, the rating or an
+        # appearance of the verdict changes, not only the verdict's own row.
+        return review.synced_at
 
     def item_author_name(self, review):
         return settings.ORGANISATION_NAME
@@ -158,6 +166,10 @@ class SpeakerVerdictsFeed(LatestVerdictsFeed):
 
     def feed_url(self, speaker):
         return reverse("public:speaker-feed", kwargs={"pk": speaker.pk})
+
+    def feed_guid(self, speaker):
+        # The speaker's short link: renaming them moves their page's slug, not the feed's id.
+        return reverse("public:speaker-short", kwargs={"pk": speaker.pk})
 
     def items(self, speaker):
         return (

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Language, ReaderSubmission, Review
+from .models import Language, ReaderSubmission, Review, normalize_name
 
 
 class FilterSelect(forms.Select):
@@ -83,6 +83,13 @@ class VerdictFilterForm(forms.Form):
     def clean_rating(self):
         return self.ratings.get(self.cleaned_data["rating"])
 
+    def clean_speaker(self):
+        speaker = self.cleaned_data["speaker"]
+        if speaker and not normalize_name(speaker):
+            # Punctuation alone would match every named speaker.
+            raise forms.ValidationError(_("Enter a name, or part of one."))
+        return speaker
+
     def clean_since(self):
         return self._clean_day("since")
 
@@ -139,10 +146,13 @@ class SubmissionForm(forms.ModelForm):
         self.fields["text"].max_length = 5000
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         if not (self.initial.get("review") or self.data.get("review")):
-            # No verdict came with the form: an error report needs the verdict's link.
-            self.fields["url"].label = _(
-                "Where did you see it? (link; for an error, the verdict's link is needed)"
-            )
+            self._ask_for_the_verdicts_link()
+
+    def _ask_for_the_verdicts_link(self):
+        # No verdict came with the form: an error report needs the verdict's link. (Validation
+        # has made the field's BoundField already, with the label it had then.)
+        label = _("Where did you see it? (link; for an error, the verdict's link is needed)")
+        self.fields["url"].label = self["url"].label = label
 
     @property
     def is_bot(self):
@@ -158,6 +168,8 @@ class SubmissionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("review"):  # none, or one no longer published
+            self._ask_for_the_verdicts_link()
         if cleaned.get("kind") == ReaderSubmission.Kind.ERROR and not (
             cleaned.get("review") or cleaned.get("url")
         ):

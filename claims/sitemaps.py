@@ -69,7 +69,7 @@ class VerdictSitemap(LocalizedSitemap):
         return (
             published_reviews()
             .select_related("claim")
-            .only("id", "updated_at", "claim__text")
+            .only("id", "synced_at", "claim__text")
             .order_by("id")
         )
 
@@ -77,7 +77,9 @@ class VerdictSitemap(LocalizedSitemap):
         return path_maker("public:verdict")(review.pk, review.slug)
 
     def lastmod(self, review):
-        return review.updated_at
+        # Moves with any change to the page (a source, the speaker, a correction), as partners'
+        # feed does, not only with the verdict's own row.
+        return review.synced_at
 
 
 class SpeakerSitemap(LocalizedSitemap):
@@ -89,7 +91,7 @@ class SpeakerSitemap(LocalizedSitemap):
     def items(self):
         return (
             Speaker.objects.filter(claims__reviews__state=Review.State.PUBLISHED)
-            .annotate(last_verdict=Max("claims__reviews__updated_at"))
+            .annotate(last_verdict=Max("claims__reviews__synced_at"))
             .only("id", "name")
             .order_by("id")
         )

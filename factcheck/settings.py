@@ -7,6 +7,7 @@ Every variable is documented in the README's settings table.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -305,6 +306,28 @@ SPECTACULAR_SETTINGS = {
 # Public pages. The organisation signs every verdict (ClaimReview author, feeds).
 ORGANISATION_NAME = env("ORGANISATION_NAME", "factcheck")
 ORGANISATION_URL = env("ORGANISATION_URL", "")
+# What the IFCN Code of Principles asks a fact-checker to publish besides its method: who owns
+# and funds it and how it is organised (a page of the organisation's), and how to reach it.
+# The methodology page links them when set.
+ORGANISATION_TRANSPARENCY_URL = env("ORGANISATION_TRANSPARENCY_URL", "")
+ORGANISATION_CONTACT_EMAIL = env("ORGANISATION_CONTACT_EMAIL", "")
+for _name, _value, _valid in (
+    ("ORGANISATION_URL", ORGANISATION_URL, urlsplit(ORGANISATION_URL).scheme in ("http", "https")),
+    (
+        "ORGANISATION_TRANSPARENCY_URL",
+        ORGANISATION_TRANSPARENCY_URL,
+        urlsplit(ORGANISATION_TRANSPARENCY_URL).scheme in ("http", "https"),
+    ),
+    (
+        "ORGANISATION_CONTACT_EMAIL",
+        ORGANISATION_CONTACT_EMAIL,
+        re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", ORGANISATION_CONTACT_EMAIL),
+    ),
+):
+    if _value and not _valid:  # readers follow these links: a typo must not reach them
+        raise ImproperlyConfigured(
+            f"{_name} is not a valid {_name.rsplit('_', 1)[1].lower()}: {_value!r}"
+        )
 # Absolute base of canonical links, feeds and sitemaps, e.g. https://verif.example.org;
 # empty: taken from each request's host (validated by ALLOWED_HOSTS).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")
@@ -392,6 +415,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused reader submission comes back with what they wrote, not as a bare 403.
+CSRF_FAILURE_VIEW = "claims.views.submissions.csrf_failure"
 
 # HTTPS and cookies. Off in development, on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

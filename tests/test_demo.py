@@ -136,6 +136,11 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         _, verdicts = Browser(base).get("/fr/?q=frappe")
         assert "Les Etats-Unis se sont également opposés à Moscou" in verdicts
         assert "Donald Trump rencontrera" not in verdicts
+        # Each word anywhere, whatever its case and accents, as PostgreSQL's search does.
+        _, folded = Browser(base).get("/fr/?q=EGALEMENT%20moscou")
+        assert "Les Etats-Unis se sont également opposés à Moscou" in folded
+        _, none = Browser(base).get("/fr/?q=%C3%A9galement%20-moscou")
+        assert "Les Etats-Unis se sont également opposés à Moscou" not in none
         verdict_path = re.search(r'href="(/fr/verdicts/\d+/[\w-]+/)"', verdicts).group(1)
         _, verdict = Browser(base).get(verdict_path)
         assert "Verdict de démonstration" in verdict and "application/ld+json" in verdict

@@ -1,12 +1,13 @@
 """Atom feeds of published verdicts, for readers' feed readers and partners."""
 
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 import pytest
 
 from claims.models import Review
 
-from .factories import ClaimFactory, ReviewFactory, SpeakerFactory, published_verdict
+from .factories import ClaimFactory, ReviewFactory, SpeakerFactory, a_second_back, published_verdict
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -102,3 +103,36 @@ def test_characters_xml_cannot_hold_are_left_out_not_a_server_error(client):
         assert items[0].find(f"{ATOM}summary").text == "Propos tenus par JeanMartin. Faux."
     assert feed.find(f"{ATOM}title").text.endswith("JeanMartin")
     assert client.get(review.get_absolute_url()).status_code == 200
+
+
+def test_entry_and_feed_ids_survive_editing_the_claim_or_renaming_the_speaker(client):
+    """Feed readers key entries on their id: a new one shows the verdict again, as new."""
+    speaker = SpeakerFactory(name="Jean Martin")
+    review = published_verdict(claim=ClaimFactory(speaker=speaker, text="La dette a baissé."))
+    _feed, items = entries(client, "/fr/feed/")
+    assert items[0].find(f"{ATOM}id").text == f"http://testserver/fr/verdicts/{review.pk}/"
+    speaker_feed, _ = entries(client, f"/fr/feed/speakers/{speaker.pk}/")
+    assert speaker_feed.find(f"{ATOM}id").text == f"http://testserver/fr/speakers/{speaker.pk}/"
+
+    review.claim.text = "La dette publique a baissé en 2016."
+    review.claim.save()
+    speaker.name = "Jean-Pierre Martin"
+    speaker.save()
+    _feed, items = entries(client, "/fr/feed/")
+    assert items[0].find(f"{ATOM}id").text == f"http://testserver/fr/verdicts/{review.pk}/"
+    assert items[0].find(f"{ATOM}link").get("href").endswith("/la-dette-publique-a-baisse-en-2016/")
+    speaker_feed, _ = entries(client, f"/fr/feed/speakers/{speaker.pk}/")
+    assert speaker_feed.find(f"{ATOM}id").text == f"http://testserver/fr/speakers/{speaker.pk}/"
+
+
+def test_an_entry_is_updated_when_its_page_changes_not_only_its_verdict(client):
+    review = published_verdict()
+    earlier = a_second_back()
+    Review.objects.filter(pk=review.pk).update(updated_at=earlier, synced_at=earlier)
+    source = review.claim.sources.get()
+    source.status = "dead"  # the page shows each source's last check
+    source.save()
+    review.refresh_from_db()
+    _feed, items = entries(client, "/fr/feed/")
+    updated = datetime.fromisoformat(items[0].find(f"{ATOM}updated").text)
+    assert updated == review.synced_at and updated > earlier

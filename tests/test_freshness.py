@@ -49,6 +49,42 @@ def test_verdict_pages_and_feeds_answer_304_until_something_changes(client):
         assert again.content == b""
 
 
+def test_if_none_match_any_answers_304_only_for_a_page_that_exists(client):
+    review = published_verdict()
+    draft = ReviewFactory(state="draft", published_at=None)
+    client.get(review.get_absolute_url())  # kept pages must not change the answer either
+    assert client.get(review.get_absolute_url(), HTTP_IF_NONE_MATCH="*").status_code == 304
+    for missing in (
+        draft.get_absolute_url(),
+        "/fr/verdicts/999999/nothing/",
+        "/fr/feed/speakers/999999/",
+    ):
+        assert client.get(missing, HTTP_IF_NONE_MATCH="*").status_code == 404, missing
+
+
+def test_not_found_pages_and_redirects_are_kept_by_cdns_no_longer_than_pages(client, settings):
+    settings.PUBLIC_PAGES_CDN_MAX_AGE = 60
+    review = published_verdict()
+    draft = ReviewFactory(state="draft", published_at=None)
+    for url in (
+        draft.get_absolute_url(),
+        "/fr/verdicts/999999/nothing/",
+        "/en/nothing-here/",
+        f"/fr/verdicts/{review.pk}/old-slug/",
+        f"/fr/verdicts/{review.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (301, 404), url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"public", "max-age=0", "must-revalidate", "s-maxage=60"} <= directives, url
+
+
+def test_the_submit_form_is_never_kept_by_anyone(client):
+    # Its page holds the reader's own CSRF token.
+    assert "no-store" in client.get("/fr/submit/")["Cache-Control"]
+    assert "private" in client.get("/en/submit/")["Cache-Control"]
+
+
 def test_a_304_costs_no_database_query(client, django_assert_num_queries):
     review = published_verdict()
     first = client.get(review.get_absolute_url())

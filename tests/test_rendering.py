@@ -1,5 +1,6 @@
 """Explanations are Markdown from fact-checkers, rendered with nothing executable left."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -64,6 +65,32 @@ def test_headings_start_below_the_pages_own():
     html = render_markdown("# Contexte\n\n## Les chiffres")
     assert "<h3>Contexte</h3>" in html and "<h4>Les chiffres</h4>" in html
     assert "<h1>" not in html and "<h2>" not in html
+
+
+def test_every_heading_level_moves_down_keeping_the_outline_in_order():
+    html = render_markdown("# Contexte\n\n## Les chiffres\n\n### En 2016\n\n#### Détail")
+    assert re.findall(r"<(h\d)>", html) == ["h3", "h4", "h5", "h6"]
+
+
+def test_images_become_links_to_them_named_by_their_description():
+    # Pages load no third-party image; the evidence a fact-checker pointed to stays reachable.
+    html = render_markdown(
+        '![Capture du *tweet*](https://example.org/tweet.png "Le tweet") et '
+        "![](https://example.org/graphique.png)"
+    )
+    assert "<img" not in html
+    assert (
+        '<a href="https://example.org/tweet.png" title="Le tweet" '
+        'rel="nofollow noopener noreferrer">Capture du <em>tweet</em></a>' in html
+    )
+    assert ">https://example.org/graphique.png</a>" in html
+
+
+def test_table_columns_keep_their_alignment_without_inline_style():
+    html = render_markdown("| Année | Taux |\n|:-|-:|\n| 2016 | 9,7 % |")
+    assert '<th class="align-left">Année</th>' in html
+    assert '<td class="align-right">9,7 %</td>' in html
+    assert "style=" not in html
 
 
 def test_empty_explanation_renders_nothing():

@@ -87,6 +87,15 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
         ({"LANGUAGE_CODE": "de"}, "LANGUAGE_CODE must be one of fr, en"),
         ({"PUBLIC_BASE_URL": "https://verif.example.org/fr"}, "PUBLIC_BASE_URL must be an origin"),
         ({"PUBLIC_BASE_URL": "verif.example.org"}, "PUBLIC_BASE_URL must be an origin"),
+        ({"ORGANISATION_URL": "javascript:alert(1)"}, "ORGANISATION_URL is not a valid url"),
+        (
+            {"ORGANISATION_TRANSPARENCY_URL": "www.example.org/about"},
+            "ORGANISATION_TRANSPARENCY_URL is not a valid url",
+        ),
+        (
+            {"ORGANISATION_CONTACT_EMAIL": "contact at example.org"},
+            "ORGANISATION_CONTACT_EMAIL is not a valid email",
+        ),
     ],
 )
 def test_unsafe_production_settings_are_refused(env, message):

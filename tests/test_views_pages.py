@@ -19,6 +19,7 @@ from .factories import (
     RatingFactory,
     ReviewFactory,
     SpeakerFactory,
+    a_second_back,
     default_rating,
     published_verdict,
 )
@@ -35,6 +36,32 @@ def test_methodology_lists_every_rating_with_its_definition_and_the_corrections_
         assert f"{label}</span>" in french
     assert "Politique de corrections" in french and "IFCN" in french
     assert "Missing context</span>" in english and "Corrections policy" in english
+
+
+def test_methodology_says_who_publishes_owns_and_funds_the_verdicts(client, settings):
+    settings.ORGANISATION_NAME = "Vérif'"
+    settings.ORGANISATION_URL = "https://verif.example.org/"
+    settings.ORGANISATION_TRANSPARENCY_URL = "https://verif.example.org/qui-sommes-nous"
+    settings.ORGANISATION_CONTACT_EMAIL = "verif@example.org"
+    french = client.get("/fr/methodology/").content.decode()
+    assert '<a href="https://verif.example.org/">Vérif&#x27;</a>' in french
+    assert (
+        '<a href="https://verif.example.org/qui-sommes-nous">À qui nous appartenons, qui nous '
+        "finance et comment nous sommes organisés</a>" in french
+    )
+    assert '<a href="mailto:verif@example.org">verif@example.org</a>' in french
+    english = client.get("/en/methodology/").content.decode()
+    assert "Who owns and funds us, and how we are organised</a>" in english
+    # Where to go when a correction is refused: the IFCN.
+    assert 'href="https://ifcncodeofprinciples.poynter.org/"' in english
+
+
+def test_methodology_names_only_what_the_organisation_set(client, settings):
+    settings.ORGANISATION_URL = settings.ORGANISATION_TRANSPARENCY_URL = ""
+    settings.ORGANISATION_CONTACT_EMAIL = ""
+    html = client.get("/en/methodology/").content.decode()
+    assert f"These verdicts are published by {settings.ORGANISATION_NAME}.</p>" in html
+    assert "mailto:" not in html and "Who owns and funds us" not in html
 
 
 def test_methodology_shows_every_scale_the_default_one_first(client):
@@ -66,7 +93,13 @@ def test_scales_are_named_in_the_pages_language_or_else_in_french(client):
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
     text = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in text
+    disallowed = [line for line in text.splitlines() if line.startswith("Disallow:")]
+    assert disallowed == [
+        "Disallow: /admin/",
+        "Disallow: /evidence/",
+        "Disallow: /fr/submit/",
+        "Disallow: /en/submit/",
+    ]
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
@@ -109,7 +142,22 @@ def test_sitemap_lists_speakers_with_a_published_verdict(client):
         assert f"http://testserver{speaker.get_absolute_url()}" in urls
         assert f"http://testserver{only_drafts.get_absolute_url()}" not in urls
     lastmod = urls[f"http://testserver{speaker.get_absolute_url()}"][0]
-    assert lastmod.startswith(timezone.localdate(latest.updated_at).isoformat())
+    assert lastmod == timezone.localtime(latest.synced_at).isoformat(timespec="seconds")
+
+
+def test_a_verdicts_lastmod_moves_with_any_change_to_its_page(client):
+    review = published_verdict()
+    earlier = a_second_back()
+    Review.objects.filter(pk=review.pk).update(updated_at=earlier, synced_at=earlier)
+    url = f"http://testserver{review.get_absolute_url()}"
+    assert sitemap_urls(client)[url][0] == timezone.localtime(earlier).isoformat(timespec="seconds")
+    source = review.claim.sources.get()
+    source.status = "dead"  # its last check, which the page shows
+    source.save()
+    review.refresh_from_db()
+    assert review.updated_at == earlier and review.synced_at > earlier
+    lastmod = sitemap_urls(client)[url][0]
+    assert lastmod == timezone.localtime(review.synced_at).isoformat(timespec="seconds")
 
 
 def test_sitemap_and_its_index_are_on_the_public_site(client, settings):
@@ -134,8 +182,8 @@ def test_sitemap_lists_every_published_verdict_in_both_languages_with_lastmod(cl
     for review in published:
         for language in ("fr", "en"):
             loc = f"http://testserver/{language}/verdicts/{review.pk}/{review.slug}/"
-            # Rendered in the site's time zone: its day, not UTC's.
-            assert urls[loc].startswith(timezone.localdate(review.updated_at).isoformat())
+            # In the site's time zone, to the second.
+            assert urls[loc] == timezone.localtime(review.synced_at).isoformat(timespec="seconds")
     assert not [loc for loc in urls if f"/verdicts/{draft.pk}/" in loc]
 
 
@@ -191,6 +239,12 @@ def test_under_a_path_each_language_version_is_the_same_page(rf):
     assert f'<a href="/verif{english}" hreflang="en" lang="en">English</a>' in html
     missing = served_under_a_path(rf, "/en/nothing-here/")
     assert '<a href="/verif/fr/" hreflang="fr" lang="fr">Français</a>' in missing
+
+
+def test_under_a_path_robots_names_the_sites_own_paths(rf):
+    text = served_under_a_path(rf, "/robots.txt")
+    assert "Disallow: /verif/admin/" in text and "Disallow: /verif/en/submit/" in text
+    assert "Sitemap: http://testserver/verif/sitemap.xml" in text
 
 
 def test_alternates_of_a_search_are_the_lists_not_the_search(client):

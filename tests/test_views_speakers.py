@@ -72,6 +72,9 @@ def test_wrong_or_missing_slug_redirects(client):
         response = client.get(url)
         assert response.status_code == 301
         assert response["Location"] == f"/fr/speakers/{speaker.pk}/elise-lucet/"
+        # The page asked for is the page found.
+        paged = client.get(url + "?page=2")
+        assert paged["Location"] == f"/fr/speakers/{speaker.pk}/elise-lucet/?page=2"
     private = ReviewFactory(state=Review.State.DRAFT, published_at=None).claim.speaker
     assert client.get(f"/fr/speakers/{private.pk}/").status_code == 404
 

@@ -74,10 +74,28 @@ def test_the_link_field_says_when_an_error_report_needs_it(reader):
     assert not ReaderSubmission.objects.exists()
 
 
-def test_without_the_csrf_token_nothing_is_stored(reader):
-    response = reader.post("/fr/submit/", {"kind": "claim", "text": "Une affirmation à vérifier."})
+def test_without_the_csrf_token_nothing_is_stored_and_nothing_is_lost(reader):
+    response = reader.post(
+        "/fr/submit/",
+        {"kind": "error", "text": "Le chiffre de 2016 est faux.", "website": "", "email": "a@b.fr"},
+    )
     assert response.status_code == 403
     assert not ReaderSubmission.objects.exists()
+    # The reader's message comes back in a form that can be sent, with a word on cookies.
+    html = response.content.decode()
+    assert "Rien n'est perdu" in html.replace("&#x27;", "'")
+    assert "Le chiffre de 2016 est faux.</textarea>" in html
+    assert 'value="a@b.fr"' in html and 'value="error" id="id_kind_1" required checked' in html
+    token = response.cookies["csrftoken"].value
+    data = {"kind": "error", "text": "Le chiffre de 2016 est faux.", "url": "https://x.example/"}
+    again = reader.post("/fr/submit/", {**data, "csrfmiddlewaretoken": token})
+    assert again.status_code == 302 and ReaderSubmission.objects.count() == 1
+
+
+def test_other_refused_forms_say_why_in_the_sites_pages(client):
+    refused = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    assert refused.status_code == 403
+    assert "<h1>Formulaire refusé</h1>" in refused.content.decode()
 
 
 def test_bots_filling_the_honeypot_are_thanked_and_ignored(reader):
@@ -109,6 +127,7 @@ def test_an_unpublished_verdict_cannot_be_referenced(reader):
     # The reader is told, and sending again goes without the link they cannot fix.
     html = response.content.decode()
     assert "n'est plus publié" in html
+    assert "(lien\u00a0; pour une erreur, celui du verdict)" in html  # no longer "optional"
     assert '<input type="hidden" name="review" value="">' in html
     url = f"https://factcheck.example.org/fr/verdicts/{review.pk}/"
     data = {"kind": "error", "review": "", "url": url, "text": "Une erreur ici."}
@@ -162,3 +181,23 @@ def test_messages_are_taken_when_the_rate_counters_are_down(reader, settings, ca
     assert response.status_code == 302
     assert ReaderSubmission.objects.get().text == "Affirmation à vérifier."
     assert "submission rate limit unavailable" in caplog.text
+
+
+def test_a_link_to_a_verdict_not_published_starts_a_plain_form(reader):
+    draft = published_verdict(state="draft", published_at=None)
+    for query in (f"review={draft.pk}&kind=error", "review=١&kind=error", "kind=bogus"):
+        page = reader.get(f"/fr/submit/?{query}").content.decode()
+        assert '<input type="hidden" name="review" id="id_review">' in page, query
+        assert "(lien\u00a0; pour une erreur, celui du verdict)" in page, query
+    assert (
+        'value="claim" id="id_kind_0" required checked'
+        in reader.get("/fr/submit/?kind=bogus").content.decode()
+    )
+
+
+def test_a_missing_choice_is_tied_to_its_group_of_buttons(reader):
+    html = csrf_post(
+        reader, "/fr/submit/", {"text": "Une affirmation à vérifier."}
+    ).content.decode()
+    assert '<fieldset class="field" aria-describedby="id_kind_error">' in html
+    assert '<p class="field-error" id="id_kind_error">' in html

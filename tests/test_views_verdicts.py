@@ -128,6 +128,19 @@ class TestVerdictList:
         assert client.get(list_url(), {"page": 3}).status_code == 404
         assert client.get(list_url(), {"page": 999, "q": "chômage"}).status_code == 404
 
+    def test_a_speaker_filter_of_punctuation_alone_is_reported_not_matching_everyone(self, client):
+        published_verdict()
+        html = client.get(list_url(), {"speaker": "--- !"}).content.decode()
+        assert "Indiquez un nom, ou une partie de nom." in html
+        assert 'aria-invalid="true"' in html
+
+    def test_an_address_with_too_many_parameters_gets_a_readable_400(self, client):
+        response = client.get(list_url("en") + "?" + "&".join(["rating=vrai"] * 1001))
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert '<html lang="en">' in html and "<h1>Bad request</h1>" in html
+        assert 'href="/en/"' in html
+
     def test_filters_speakers_by_names_in_any_script_or_spelling(self, client):
         zelensky = published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Зеленський")))
         oeuvre = published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Ève Lœuvre")))
@@ -199,6 +212,40 @@ class TestVerdictPage:
         for source in claim.sources.all():
             assert source.url in html
         assert "<mark>" in html  # the passage of the article, claim highlighted
+
+    def test_shows_the_words_as_said_when_the_claim_quotes_them(self, client):
+        review = published_verdict(
+            claim=ClaimFactory(
+                text="Le ministre a affirmé que « le chômage a baissé de 10 % ».",
+                quotation="le chômage a baissé de 10 %",
+            )
+        )
+        html = client.get(verdict_url(review)).content.decode()
+        assert (
+            '<p class="quotation">Propos exacts\u00a0: <q lang="fr">le chômage a baissé de 10 %</q>'
+            in html
+        )
+        plain = published_verdict(claim=ClaimFactory(quotation=""))
+        assert 'class="quotation"' not in client.get(verdict_url(plain)).content.decode()
+
+    def test_a_rating_defined_in_one_language_shows_that_definition_in_both(self, client):
+        rating = RatingFactory(definition_fr="Le chiffre est gonflé.", definition_en="")
+        review = published_verdict(rating=rating)
+        english = client.get(verdict_url(review, "en")).content.decode()
+        assert '<span lang="fr">Le chiffre est gonflé.</span>' in english
+        assert "About our ratings" in english
+        methodology = client.get("/en/methodology/").content.decode()
+        assert '<dd lang="fr">Le chiffre est gonflé.</dd>' in methodology
+        french = client.get(verdict_url(review, "fr")).content.decode()
+        assert '<p class="rating-definition">Le chiffre est gonflé. <a' in french
+
+    def test_the_claim_in_the_passage_is_announced_not_only_coloured(self, client):
+        review = published_verdict()
+        french = client.get(verdict_url(review, "fr")).content.decode()
+        english = client.get(verdict_url(review, "en")).content.decode()
+        start = escape("[début de l'affirmation]")
+        assert f'<mark><span class="visually-hidden" lang="fr">{start} </span>' in french
+        assert '<span class="visually-hidden" lang="en"> [claim ends]</span></mark>' in english
 
     def test_bylines_name_people_never_their_login(self, client):
         review = published_verdict(
@@ -279,6 +326,11 @@ class TestVerdictPage:
         assert wrong.status_code == 301 and wrong["Location"] == review.get_absolute_url()
         short = client.get(f"/fr/verdicts/{review.pk}/")
         assert short.status_code == 301 and short["Location"] == review.get_absolute_url()
+        # A shared link's tracking tags survive the redirect.
+        tagged = client.get(f"/fr/verdicts/{review.pk}/autre-chose/?utm_source=mastodon")
+        assert tagged["Location"] == review.get_absolute_url() + "?utm_source=mastodon"
+        tagged = client.get(f"/fr/verdicts/{review.pk}/?utm_source=mastodon")
+        assert tagged["Location"] == review.get_absolute_url() + "?utm_source=mastodon"
 
     @pytest.mark.parametrize(
         ("text", "slug", "old_slug"),

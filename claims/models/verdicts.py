@@ -103,7 +103,20 @@ class Rating(models.Model):
     def label(self, language):
         return self.label_en if language == Language.ENGLISH else self.label_fr
 
+    def definition_language(self, language):
+        """The language ``definition(language)`` is written in: the other one when the
+        definition in ``language`` is missing, so a page never drops the rating's meaning."""
+        wanted, other = (
+            (Language.ENGLISH, Language.FRENCH)
+            if language == Language.ENGLISH
+            else (Language.FRENCH, Language.ENGLISH)
+        )
+        return wanted if self._definition_in(wanted) or not self._definition_in(other) else other
+
     def definition(self, language):
+        return self._definition_in(self.definition_language(language))
+
+    def _definition_in(self, language):
         return self.definition_en if language == Language.ENGLISH else self.definition_fr
 
     @property
@@ -114,6 +127,11 @@ class Rating(models.Model):
     @property
     def definition_text(self):
         return self.definition(get_language())
+
+    @property
+    def definition_lang(self):
+        """The language of ``definition_text``, for its ``lang`` attribute."""
+        return self.definition_language(get_language())
 
     @property
     def public_key(self):

@@ -1,6 +1,7 @@
 """The passage of an article around a claim, with the claim marked."""
 
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext
 
 CONTEXT_CHARS = 280
 
@@ -18,11 +19,17 @@ def passage(body, start, end, context=CONTEXT_CHARS):
     if after_end < len(body):
         space = body.rfind(" ", end, after_end)
         after_end = space if space != -1 else after_end
+    # Screen readers seldom announce <mark>, and its colour must not be the only signal.
     return format_html(
-        "{}{}<mark>{}</mark>{}{}",
+        '{}{}<mark><span class="visually-hidden" lang="{}">{} </span>{}'
+        '<span class="visually-hidden" lang="{}"> {}</span></mark>{}{}',
         "… " if before_start > 0 else "",
         body[before_start:start],
+        get_language(),
+        pgettext("in a passage read aloud", "[claim starts]"),
         body[start:end],
+        get_language(),
+        pgettext("in a passage read aloud", "[claim ends]"),
         body[end:after_end],
         " …" if after_end < len(body) else "",
     )

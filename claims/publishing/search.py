@@ -4,15 +4,19 @@ PostgreSQL keeps a weighted ``tsvector`` per review (claim > conclusion > explan
 accent-insensitive French or English configurations (migration 0005), in a RUM index where the
 ``rum`` extension is installed and a GIN index otherwise (migration 0009). Results come best
 first, the newest verdicts before older ones (``RECENT``). Other databases, such as the demo's
-SQLite, fall back to a plain substring match.
+SQLite, fall back to matching every word as a substring, ignoring case and accents.
 """
 
 import datetime
+import re
+import unicodedata
 
 from django.db import connection, connections
-from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q, Value
+from django.db.backends.signals import connection_created
+from django.db.models import BooleanField, ExpressionWrapper, FloatField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 CONFIGS = ("factcheck_fr", "factcheck_en")
 RUM_INDEX = "review_search_vector_rum"
@@ -109,14 +113,74 @@ def search_reviews(reviews, text):
     if not text:
         return reviews
     if not uses_full_text_search():
-        return reviews.filter(
-            Q(claim__text__icontains=text)
-            | Q(conclusion__icontains=text)
-            | Q(explanation__icontains=text)
-        ).order_by("-published_at", "-id")
+        return matching_substrings(reviews, text)
     if has_rum_index():
         return ranked_by_rum(reviews, text)
     return ranked_by_ts_rank(reviews, text)
+
+
+def matching_substrings(reviews, text):
+    """The fallback for databases without full-text search (the demo's SQLite): every word or
+    "quoted phrase" (or either of two joined by ``or``) in the claim, conclusion or
+    explanation, ignoring case and accents, none of the ``-excluded`` ones; newest first."""
+    reviews = reviews.annotate(
+        _folded_claim=Fold("claim__text"),
+        _folded_conclusion=Fold("conclusion"),
+        _folded_explanation=Fold("explanation"),
+    )
+    required, excluded, either = [], [], False
+    for phrase, word in _TERMS.findall(fold(text)):
+        if not phrase and word == "or":
+            either = bool(required)
+            continue
+        term = phrase or word
+        if not phrase and term.startswith("-") and len(term) > 1:
+            excluded.append(_anywhere(term[1:]))
+        elif either:
+            required[-1] |= _anywhere(term)
+        else:
+            required.append(_anywhere(term))
+        either = False
+    for found in required:
+        reviews = reviews.filter(found)
+    for found in excluded:
+        reviews = reviews.exclude(found)
+    return reviews.order_by("-published_at", "-id")
+
+
+def _anywhere(term):
+    return (
+        Q(_folded_claim__contains=term)
+        | Q(_folded_conclusion__contains=term)
+        | Q(_folded_explanation__contains=term)
+    )
+
+
+_TERMS = re.compile(r'"([^"]+)"|([^\s"]+)')
+
+
+def fold(text):
+    """``text`` in lower case without accents: « États » finds « etats », as on PostgreSQL."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Fold(Func):
+    """``fold()`` in SQL, on SQLite only (registered on every new connection below)."""
+
+    function = "factcheck_fold"
+    output_field = TextField()
+
+
+@receiver(connection_created)
+def _teach_sqlite_to_fold(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            Fold.function,
+            1,
+            lambda value: None if value is None else fold(value),
+            deterministic=True,
+        )
 
 
 def ranked_by_rum(reviews, text):

@@ -36,7 +36,7 @@ def published_reviews():
 # query counts in tests/test_views_*.py and tests/test_feeds.py would fail.
 LISTED_FIELDS = (
     "published_at",
-    "updated_at",
+    "synced_at",
     "conclusion",
     "language",
     "claim__text",

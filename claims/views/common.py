@@ -5,7 +5,7 @@ from functools import lru_cache, wraps
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -32,9 +32,16 @@ def public_page(view):
         if stamp is None:  # no cache: render, without validators
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
-                _cache_headers(response)
+                cache_publicly(response)
             return response
         etag = public_etag(stamp)
+        response = None
+        if request.headers.get("If-None-Match", "").strip() == "*":
+            # "*" matches any page that exists, and only the view knows whether this one does:
+            # a draft's or a made-up URL must stay a 404.
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
         not_modified = get_conditional_response(
             request,
             etag=etag,
@@ -45,12 +52,13 @@ def public_page(view):
             if not_modified.status_code == 304:
                 # The validators a 200 would carry (RFC 9110, 15.4.5), as a kept page's 304 has.
                 _validators(not_modified, etag, version)
-            _cache_headers(not_modified)
+            cache_publicly(not_modified)
             return not_modified
-        response = view(request, *args, **kwargs)
+        if response is None:
+            response = view(request, *args, **kwargs)
         if response.status_code == 200:
             _validators(response, etag, version)
-            _cache_headers(response)
+            cache_publicly(response)
             response.public_page_stamp = stamp
         return response
 
@@ -63,7 +71,9 @@ def _validators(response, etag, version):
     version.date(response)
 
 
-def _cache_headers(response):
+def cache_publicly(response):
+    """Let browsers and CDNs keep ``response``, revalidating (browsers) or for
+    ``PUBLIC_PAGES_CDN_MAX_AGE`` (CDNs)."""
     patch_cache_control(
         response,
         public=True,
@@ -71,6 +81,18 @@ def _cache_headers(response):
         must_revalidate=True,
         s_maxage=settings.PUBLIC_PAGES_CDN_MAX_AGE,
     )
+
+
+def canonical_redirect(request, obj):
+    """A permanent redirect to ``obj``'s page, keeping the query string (a speaker's page
+    number, a social link's tracking tags)."""
+    url = obj.get_absolute_url()
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    # Bounded: a browser keeps a bare 301 for good, and the claim's text (so the slug) can
+    # change back; a redirect then kept would loop.
+    cache_publicly(response)
+    return response
 
 
 def absolute_url(request, path):
@@ -112,6 +134,14 @@ def path_maker(viewname):
         return f"{before}{pk}{middle}{quote(slug, safe=safe)}{after}"
 
     return path
+
+
+def short_path_maker(viewname):
+    """A function ``pk → reverse(viewname, kwargs={"pk": pk})`` for the active language,
+    resolving the URL once (``path_maker`` for URLs without a slug)."""
+    path = reverse(viewname, kwargs={"pk": _PK})
+    before, after = path.split(_PK)
+    return lambda pk: f"{before}{pk}{after}"
 
 
 def list_items(reviews):

@@ -28,6 +28,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
 from ..publishing.freshness import public_etag, public_version, release
+from .common import cache_publicly
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,13 @@ class PublicPageCacheMiddleware:
         if response is not None:
             return response
         response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and get_language_from_path(request.path_info)
+            and not response.has_header("Cache-Control")
+        ):
+            # A CDN's own default for a 404 can be an hour: this one lasts as long as a page.
+            cache_publicly(response)
         stamp = getattr(response, "public_page_stamp", None)
         if (
             stamp is not None

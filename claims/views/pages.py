@@ -1,8 +1,10 @@
 """The rating scale and methodology page, and robots.txt."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -19,6 +21,9 @@ def methodology(request):
         {
             "scales": public_scales(),
             "policy_template": f"public/methodology/{get_language()}.html",
+            "ORGANISATION_URL": settings.ORGANISATION_URL,
+            "ORGANISATION_TRANSPARENCY_URL": settings.ORGANISATION_TRANSPARENCY_URL,
+            "ORGANISATION_CONTACT_EMAIL": settings.ORGANISATION_CONTACT_EMAIL,
             "canonical_url": absolute_url(request, request.path),
         },
     )
@@ -26,12 +31,15 @@ def methodology(request):
 
 @require_safe
 def robots_txt(request):
+    # Paths as reverse() gives them, so a site served under a prefix (FORCE_SCRIPT_NAME)
+    # names its own.
+    private = [reverse("admin:index"), get_script_prefix() + "evidence/"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            private.append(reverse("public:submit"))
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /evidence/",
-        "Disallow: /fr/submit/",
-        "Disallow: /en/submit/",
+        *(f"Disallow: {path}" for path in private),
         "",
         f"Sitemap: {absolute_url(request, reverse('sitemap-index'))}",
         "",

@@ -2,14 +2,14 @@
 
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from ..models import Speaker
 from ..publishing.charts import rating_breakdown
 from ..publishing.ratings import public_scales
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, list_canonical_url, list_items, public_page
+from .common import Page, canonical_redirect, list_canonical_url, list_items, public_page
 
 
 @require_safe
@@ -18,7 +18,7 @@ def speaker_redirect(request, pk):
     speaker = get_object_or_404(Speaker, pk=pk)
     if not published_reviews().filter(claim__speaker=speaker).exists():
         raise Http404("no published verdict for this speaker")
-    return redirect(speaker, permanent=True)
+    return canonical_redirect(request, speaker)
 
 
 @require_safe
@@ -31,7 +31,7 @@ def speaker_detail(request, pk, slug):
         # Speakers only known from drafts stay private.
         raise Http404("no published verdict for this speaker")
     if slug != speaker.slug:
-        return redirect(speaker, permanent=True)
+        return canonical_redirect(request, speaker)
     # Every scale's ratings, the default scale's first: verdicts on another scale count too.
     ratings = [rating for _scale, scale_ratings in public_scales() for rating in scale_ratings]
     rows = [(r.label_text, r.colour, counts[r.pk]) for r in ratings if counts.get(r.pk)]

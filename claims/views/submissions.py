@@ -1,27 +1,38 @@
 """Readers send a claim to check or an error in a verdict; no account needed."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from redis.exceptions import RedisError
 
 from ..forms import SubmissionForm
 from ..models import ReaderSubmission
+from ..publishing.verdicts import published_reviews
 from .common import absolute_url
 
 logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # each reader's form holds their own CSRF token
 def submit(request):
     if request.method != "POST":
-        initial = {"kind": request.GET.get("kind") or ReaderSubmission.Kind.CLAIM}
-        if request.GET.get("review", "").isdigit():
-            initial["review"] = request.GET["review"]
+        # From a verdict's "report an error" link; anything else starts a plain form.
+        kind = request.GET.get("kind")
+        initial = {
+            "kind": kind if kind in ReaderSubmission.Kind.values else ReaderSubmission.Kind.CLAIM
+        }
+        review = request.GET.get("review", "")
+        # As verdict URLs write ids (claims/converters.py): up to 18 ASCII digits.
+        if re.fullmatch(r"[0-9]{1,18}", review) and published_reviews().filter(pk=review).exists():
+            initial["review"] = review
         return render(
             request,
             "public/submit.html",
@@ -106,3 +117,21 @@ def _period_seconds(rate):
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     digits = period[:-1]
     return (int(digits) if digits else 1) * units[period[-1]]
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a refused submission comes back in a fresh form with what the
+    reader wrote (nothing is stored); any other refused form gets a page that says why."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "public:submit":
+        kept = {name: request.POST.get(name, "") for name in _KEPT_ON_REFUSAL}
+        form = SubmissionForm(initial={name: value for name, value in kept.items() if value})
+        context = {"form": form, "csrf_refused": True}
+        response = render(request, "public/submit.html", context, status=403)
+        add_never_cache_headers(response)  # it holds a fresh CSRF token, the reader's own
+        return response
+    return render(request, "403_csrf.html", status=403)
+
+
+# What a reader typed or chose; not the honeypot, not the token.
+_KEPT_ON_REFUSAL = ("kind", "text", "url", "review", "email")

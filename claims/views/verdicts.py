@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,7 +20,14 @@ from ..publishing.ratings import public_scales, scale_bounds
 from ..publishing.rendering import render_markdown
 from ..publishing.search import search_reviews
 from ..publishing.verdicts import listed_reviews, published_reviews
-from .common import Page, absolute_url, list_canonical_url, list_items, public_page
+from .common import (
+    Page,
+    absolute_url,
+    canonical_redirect,
+    list_canonical_url,
+    list_items,
+    public_page,
+)
 
 
 def filter_verdicts(reviews, form):
@@ -89,6 +96,7 @@ DETAIL_FIELDS = (
     "published_at",
     "updated_at",
     "claim__text",
+    "claim__quotation",
     "claim__language",
     "claim__speaker__name",
     "claim__speaker__role",
@@ -123,7 +131,7 @@ def _public_review(pk):
 @require_safe
 def verdict_redirect(request, pk):
     """Short links and old slugs lead to the canonical URL."""
-    return redirect(_public_review(pk), permanent=True)
+    return canonical_redirect(request, _public_review(pk))
 
 
 @require_safe
@@ -131,7 +139,7 @@ def verdict_redirect(request, pk):
 def verdict_detail(request, pk, slug):
     review = _public_review(pk)
     if slug != review.slug:
-        return redirect(review, permanent=True)
+        return canonical_redirect(request, review)
     claim = review.claim
     appearances = list(
         ClaimAppearance.objects.filter(claim=claim)
