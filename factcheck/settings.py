@@ -7,13 +7,13 @@ Every variable is documented in the README's settings table.
 """
 
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -311,23 +311,20 @@ ORGANISATION_URL = env("ORGANISATION_URL", "")
 # The methodology page links them when set.
 ORGANISATION_TRANSPARENCY_URL = env("ORGANISATION_TRANSPARENCY_URL", "")
 ORGANISATION_CONTACT_EMAIL = env("ORGANISATION_CONTACT_EMAIL", "")
-for _name, _value, _valid in (
-    ("ORGANISATION_URL", ORGANISATION_URL, urlsplit(ORGANISATION_URL).scheme in ("http", "https")),
-    (
-        "ORGANISATION_TRANSPARENCY_URL",
-        ORGANISATION_TRANSPARENCY_URL,
-        urlsplit(ORGANISATION_TRANSPARENCY_URL).scheme in ("http", "https"),
-    ),
-    (
-        "ORGANISATION_CONTACT_EMAIL",
-        ORGANISATION_CONTACT_EMAIL,
-        re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", ORGANISATION_CONTACT_EMAIL),
-    ),
+_http_url = URLValidator(schemes=["http", "https"])
+for _name, _validate in (
+    ("ORGANISATION_URL", _http_url),
+    ("ORGANISATION_TRANSPARENCY_URL", _http_url),
+    ("ORGANISATION_CONTACT_EMAIL", validate_email),
 ):
-    if _value and not _valid:  # readers follow these links: a typo must not reach them
+    try:
+        if globals()[_name]:
+            _validate(globals()[_name])
+    except ValidationError:  # readers follow these links: a typo must not reach them
+        _kind = "email" if _validate is validate_email else "url"
         raise ImproperlyConfigured(
-            f"{_name} is not a valid {_name.rsplit('_', 1)[1].lower()}: {_value!r}"
-        )
+            f"{_name} is not a valid {_kind}: {globals()[_name]!r}"
+        ) from None
 # Absolute base of canonical links, feeds and sitemaps, e.g. https://verif.example.org;
 # empty: taken from each request's host (validated by ALLOWED_HOSTS).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "").rstrip("/")

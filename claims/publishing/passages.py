@@ -20,15 +20,16 @@ def passage(body, start, end, context=CONTEXT_CHARS):
         space = body.rfind(" ", end, after_end)
         after_end = space if space != -1 else after_end
     # Screen readers seldom announce <mark>, and its colour must not be the only signal.
+    language = get_language()
     return format_html(
         '{}{}<mark><span class="visually-hidden" lang="{}">{} </span>{}'
         '<span class="visually-hidden" lang="{}"> {}</span></mark>{}{}',
         "… " if before_start > 0 else "",
         body[before_start:start],
-        get_language(),
+        language,
         pgettext("in a passage read aloud", "[claim starts]"),
         body[start:end],
-        get_language(),
+        language,
         pgettext("in a passage read aloud", "[claim ends]"),
         body[end:after_end],
         " …" if after_end < len(body) else "",
