@@ -254,7 +254,7 @@ def test_claim_form_refuses_a_span_outside_the_article(staff_client):
 def test_publishing_an_incomplete_review_is_refused_with_an_explanation(staff_client):
     review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None, rating=None)
     url = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
-    response = staff_client.post(url, follow=True)
+    response = staff_client.post(url, {"expected_version": review.version}, follow=True)
     assert response.status_code == 200
     assert "un verdict" in response.content.decode()  # « Publier demande un verdict, … »
     review.refresh_from_db()

@@ -83,7 +83,8 @@ def change_form_data(client, review, **changes):
 
 def transition(client, review, action):
     url = reverse("admin:claims_review_transition", args=[review.pk, action])
-    return client.post(url)
+    # What the button's form posts: the version the page was opened on.
+    return client.post(url, {"expected_version": Review.objects.get(pk=review.pk).version})
 
 
 # Each action: prepare the object, perform the action as the user's client, and say whether
@@ -339,6 +340,63 @@ def test_the_history_page_shows_who_changed_what():
     assert editor.username in page
     latest = Review.objects.get(pk=review.pk).history.first()
     assert latest.history_user == editor
+
+
+@pytest.mark.parametrize("model", ["claim", "review", "source"])
+def test_an_old_version_can_be_read_but_not_restored_from_the_history_page(model):
+    """Restoring would bring back a published claim's old status behind the workflow's back."""
+    review = review_in("published")
+    obj = {"claim": review.claim, "review": review, "source": review.claim.sources.first()}[model]
+    oldest = obj.history.order_by("history_id").first()
+    client = client_for(EditorFactory())
+    url = reverse(f"admin:claims_{model}_simple_history", args=[obj.pk, oldest.history_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    response = client.post(url, {name: form[name].value() or "" for name in form.fields})
+    assert response.status_code == 403
+    assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.PUBLISHED
+    assert Review.objects.get(pk=review.pk).state == Review.State.PUBLISHED
+    assert obj.history.count() == type(obj).objects.get(pk=obj.pk).history.count()
+
+
+class TestTransitionsFollowTheVersionRead:
+    """An editor publishes the text they read, not one saved after they opened the page."""
+
+    def test_a_save_after_the_page_was_opened_stops_publishing(self):
+        review = review_in("in_review")
+        client = client_for(EditorFactory())
+        opened_on = review.version
+        other = client_for(EditorFactory())
+        other.post(
+            reverse("admin:claims_review_change", args=[review.pk]),
+            change_form_data(other, review, conclusion="Le chiffre est exact."),
+        )
+        url = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
+        response = client.post(url, {"expected_version": opened_on}, follow=True)
+        stored = Review.objects.get(pk=review.pk)
+        assert stored.state == Review.State.IN_REVIEW
+        assert stored.conclusion == "Le chiffre est exact."
+        assert "nothing was done" in response.content.decode() or "rien n" in (
+            response.content.decode()
+        )
+
+    def test_a_move_without_the_version_read_is_refused(self):
+        review = review_in("in_review")
+        client = client_for(EditorFactory())
+        url = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
+        client.post(url)
+        client.post(url, {"expected_version": "not a number"})
+        assert Review.objects.get(pk=review.pk).state == Review.State.IN_REVIEW
+
+    def test_the_buttons_carry_the_version_shown(self):
+        review = review_in("in_review")
+        page = client_for(EditorFactory()).get(
+            reverse("admin:claims_review_change", args=[review.pk])
+        )
+        html = page.content.decode()
+        assert f'name="expected_version" value="{review.version}"' in html
+        assert "/transition/approve_publish/" in html
 
 
 class TestWorkQueues:

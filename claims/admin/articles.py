@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..highlighting import highlight_spans
 from ..models import (
@@ -22,7 +21,7 @@ from ..models import (
     Speaker,
 )
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
-from .common import ArticleFilter, SpeakerFilter, action_form_page
+from .common import ArticleFilter, HistoryAdmin, SpeakerFilter, action_form_page
 from .sources import SourceCheckInline, status_badge
 
 
@@ -253,7 +252,7 @@ class AssignedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = [
         "short_text",
         "speaker",

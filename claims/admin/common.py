@@ -2,11 +2,27 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Article, ClaimAppearance, Speaker
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages that show old versions and never write them back.
+
+    ``SIMPLE_HISTORY_REVERT_DISABLED`` only hides the revert button: simple_history still
+    saves a POST to a version's page, which would restore a published claim's old status or
+    assignee behind the workflow's back.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class MostUsedFilter(admin.SimpleListFilter):

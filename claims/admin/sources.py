@@ -6,10 +6,10 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..checking.checks import request_check
 from ..models import FAILING_STATUSES, FailingSource, Source, SourceCheck
+from .common import HistoryAdmin
 
 BADGE_COLOURS = {
     "unchecked": "#6e7781",
@@ -75,7 +75,7 @@ def recheck(modeladmin, request, queryset):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["__str__", "badge", "kind", "claim", "last_checked_at", "added_by", "added_at"]
     list_filter = ["status", "kind", "added_at"]
     search_fields = ["url", "title", "note", "claim__text"]

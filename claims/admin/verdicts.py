@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Claim, Correction, Language, Rating, RatingScale, Review
 from ..publishing.verdicts import (
@@ -22,6 +21,7 @@ from ..publishing.verdicts import (
 from ..workflow.reviews import (
     EDITABLE_FIELDS,
     approve_review,
+    check_transition_version,
     check_version,
     publication_warnings,
     return_review,
@@ -30,7 +30,7 @@ from ..workflow.reviews import (
     submit_review,
 )
 from ..workflow.roles import can
-from .common import action_form_page
+from .common import HistoryAdmin, action_form_page
 
 
 class RatingInline(admin.TabularInline):
@@ -147,7 +147,7 @@ TRANSITIONS = {
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(HistoryAdmin):
     form = ReviewForm
     change_form_template = "admin/claims/review/change_form.html"
     list_display = ["claim_text", "rating", "state", "author", "editor", "published_at"]
@@ -313,6 +313,9 @@ class ReviewAdmin(SimpleHistoryAdmin):
         warnings = publication_warnings(review) if action in ("publish", "approve_publish") else []
         try:
             with transaction.atomic():
+                # The editor publishes the text they read: a save made since they opened
+                # the page (another tab, a colleague) stops the move until they read it.
+                check_transition_version(review, request.POST.get("expected_version"))
                 service(review, request.user)
         except PermissionDenied as refusal:
             self.message_user(request, str(refusal), messages.ERROR)

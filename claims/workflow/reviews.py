@@ -73,6 +73,32 @@ def check_version(review, expected_version):
     return current
 
 
+def check_transition_version(review, expected_version):
+    """Refuse a move (submit, approve, publish…) made from a page older than the last save.
+
+    Call it inside the move's transaction: it locks the row until that transaction ends.
+    """
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        expected = None
+    if expected != current.version:
+        last = current.history.order_by("-history_date", "-history_id").first()
+        who = last.history_user if last and last.history_user else _("someone else")
+        raise EditConflict(
+            _(
+                "%(who)s saved this review at %(when)s, after you opened it, so nothing was "
+                "done: read the review again, then choose again."
+            )
+            % {
+                "who": who,
+                "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
+            }
+        )
+    return current
+
+
 @transaction.atomic
 def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
     """Save a fact-checker's or editor's edits to a review not yet published.
