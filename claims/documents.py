@@ -8,6 +8,7 @@ from datetime import date
 import trafilatura
 from django.conf import settings
 
+from .checking.decoding import decode_page
 from .checking.fetching import FetchError, fetch
 from .importing import (
     ArticleInputError,
@@ -83,7 +84,7 @@ def document_from_url(url):
         raise ArticleInputError(f"{url}: not an article page ({result.content_type or 'no type'})")
     if result.content_type == "text/plain":
         return Document(text=decode_article_bytes(result.body, name=url), url=result.final_url)
-    html = result.body.decode(_charset(result.headers), errors="replace")
+    html = decode_page(result.body, result.headers.get("content-type", ""))
     return document_from_html(html, url=result.final_url, name=url)
 
 
@@ -95,11 +96,6 @@ def load_document(path_or_url):
     if not data.strip():
         raise ArticleInputError(f"{path_or_url}: empty file, nothing to import")
     return document_from_bytes(data, name=str(path_or_url))
-
-
-def _charset(headers):
-    match = re.search(r"charset=([\w-]+)", headers.get("content-type", ""), re.I)
-    return match.group(1) if match else "utf-8"
 
 
 def _parse_date(value):

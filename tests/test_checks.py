@@ -69,6 +69,24 @@ class TestPerformCheck:
         assert (outcome.ok, outcome.error_class, outcome.text) == (True, "not_html", "")
         assert outcome.sha256
 
+    def test_a_latin_1_page_keeps_its_accents_and_its_quotes_are_found(self, source_pages):
+        page = PAGE.replace(
+            '<html lang="fr"><head>', '<html lang="fr"><head><meta charset="iso-8859-1">'
+        )
+        # Pages that say Latin-1 are written in windows-1252 (its dash here), as browsers assume.
+        source_pages.pages["/latin1"] = (200, "text/html", page.encode("cp1252"))
+        outcome = perform_check(
+            source_pages.url("/latin1"), ["ramenant le taux de chômage à 7,1 %"]
+        )
+        assert outcome.title == "Chômage au 4e trimestre 2024"
+        assert "\ufffd" not in outcome.text and "Il s'agit du niveau" in outcome.text
+        assert outcome.quotes[0]["verdict"] == "exact"
+
+    def test_quotes_are_not_called_absent_from_a_document_with_no_text(self, source_pages):
+        source_pages.pages["/rapport.pdf"] = (200, "application/pdf", b"%PDF-1.7 ...")
+        outcome = perform_check(source_pages.url("/rapport.pdf"), ["le taux de chômage"])
+        assert outcome.text == "" and outcome.quotes == []
+
     def test_loopback_is_blocked_unless_allowed(self, source_pages, settings):
         source_pages.pages["/chomage"] = html()
         settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""
@@ -121,6 +139,17 @@ class TestRunCheck:
         run_check(self.latest(source).pk)
         source.refresh_from_db()
         assert source.next_check_at - source.last_checked_at == timedelta(days=1)
+
+    def test_a_page_with_nul_bytes_is_checked_not_left_running(self, source_pages):
+        body = "Rapport\x00 annuel : le chômage a reculé en 2024.".encode()
+        source_pages.pages["/nul"] = (200, "text/plain; charset=utf-8", body)
+        source = self.source(source_pages, "/nul")
+        check, _ = run_check(self.latest(source).pk)
+        check.refresh_from_db()
+        assert check.state == "done"
+        assert check.text == "Rapport annuel : le chômage a reculé en 2024."
+        source.refresh_from_db()
+        assert source.status == LinkStatus.OK
 
     def test_content_changes_are_detected(self, source_pages):
         source = self.source(source_pages)
@@ -474,6 +503,16 @@ class TestEvidenceAndAdmin:
         failing = client.get(reverse("admin:claims_failingsource_changelist"))
         listed = {s.pk for s in failing.context["cl"].result_list}
         assert listed == {dead.pk}
+
+    def test_failing_sources_keep_their_last_error_while_a_recheck_waits(
+        self, client, source_pages
+    ):
+        source = SourceFactory(url=source_pages.url("/gone"))
+        run_check(source.checks.get().pk)
+        request_check(source=source, reason="recheck")
+        client.force_login(StaffFactory())
+        page = client.get(reverse("admin:claims_failingsource_changelist"))
+        assert "HTTP 404" in page.content.decode()
 
 
 @pytest.mark.django_db

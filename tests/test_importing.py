@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from claims.demo import SAMPLE_ARTICLE
-from claims.documents import Document
+from claims.documents import Document, document_from_url
 from claims.importing import (
     ArticleInputError,
     import_article,
@@ -318,3 +318,17 @@ def test_extract_claims_prints_one_json_object_and_saves_nothing(capsys):
         k: v for d in first["dates"] if d["text"] == "jeudi" for k, v in d.items()
     }.items()
     assert not Article.objects.exists() and not Claim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content_type, encoding",
+    [("text/html; charset=windows-1252", "cp1252"), ("text/html; charset=x-bogus", "utf-8")],
+)
+def test_a_url_import_reads_the_page_in_its_own_encoding(
+    web_pages, settings, content_type, encoding
+):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.0/8"
+    web_pages.pages["/eco/latin"] = (200, content_type, ARTICLE_HTML.encode(encoding))
+    document = document_from_url(web_pages.url("/eco/latin"))
+    assert document.title == "Chômage : nouvelle baisse"
+    assert "\ufffd" not in document.text

@@ -113,7 +113,10 @@ class FailingSourceAdmin(SourceAdmin):
     list_filter = ["status", "kind"]
 
     def get_queryset(self, request):
-        last_error = SourceCheck.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
+        # The last failure, not the last check: a recheck waiting in the queue has no error.
+        last_error = SourceCheck.objects.filter(
+            source=OuterRef("pk"), state=SourceCheck.State.FAILED
+        ).order_by("-queued_at", "-id")
         return (
             super()
             .get_queryset(request)

@@ -104,7 +104,13 @@ def run_check(check_id, *, may_retry=False):
         check.state, check.error = SourceCheck.State.QUEUED, f"{outcome.error} (will retry)"
         SourceCheck.objects.filter(pk=check.pk).update(state=check.state, error=check.error)
         return check, outcome
-    save_outcome(check, outcome)
+    try:
+        save_outcome(check, outcome)
+    except Exception:
+        # Left "running", the check would wait for the sweeper and end as "gave up".
+        logger.exception("check %s could not be saved", check.pk)
+        _fail(check, SourceCheck.ErrorClass.INTERNAL, "could not save the result; see the log")
+        raise
     return check, outcome
 
 
@@ -159,6 +165,7 @@ def _keep_snapshot(check, outcome):
         )
 
 
+@transaction.atomic
 def _fail(check, error_class, message):
     now = timezone.now()
     SourceCheck.objects.filter(pk=check.pk).update(

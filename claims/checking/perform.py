@@ -4,13 +4,13 @@ A worker's check and ``manage.py check_source`` run exactly this.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import trafilatura
 from django.conf import settings
 
+from .decoding import decode_page
 from .fetching import FetchError, fetch
 
 TRANSIENT = {"timeout", "connect", "http_5xx"}
@@ -100,14 +100,16 @@ def perform_check(url, quotes=(), *, allowed_networks=None):
         )
         return outcome
     if result.content_type in _HTML_TYPES:
-        _extract(outcome, result.body.decode(_charset(result.headers), errors="replace"))
+        _extract(outcome, decode_page(result.body, result.headers.get("content-type", "")))
     elif result.content_type == "text/plain":
-        outcome.text = result.body.decode(_charset(result.headers), errors="replace").strip()
+        outcome.text = decode_page(result.body, result.headers.get("content-type", "")).strip()
     else:
         outcome.error_class = "not_html"
         outcome.error = f"not a web page ({result.content_type or 'no content type'})"
     quotes = [q for q in quotes if q and q.strip()]
-    if quotes:
+    # With no text (a PDF, an empty page) nothing was read: "absent" would say the source
+    # does not carry the quote, which nobody knows.
+    if quotes and outcome.text:
         from .quotes import verify_quotes
 
         outcome.quotes = [verdict.as_dict() for verdict in verify_quotes(quotes, outcome.text)]
@@ -130,8 +132,3 @@ def _extract(outcome, html):
         )
     except ValueError:
         outcome.published = None
-
-
-def _charset(headers):
-    match = re.search(r"charset=([\w-]+)", headers.get("content-type", ""), re.I)
-    return match.group(1) if match else "utf-8"

@@ -1,0 +1,51 @@
+"""Bytes of a fetched page to text, in the order browsers follow (WHATWG's encoding sniffing):
+a byte-order mark, the Content-Type header's charset, a ``<meta>`` charset in the first
+kilobyte, then UTF-8, then windows-1252 — the usual encoding of old French pages."""
+
+import codecs
+import re
+
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s"';,]+)""", re.I)
+# <meta charset="…"> and <meta http-equiv="Content-Type" content="…; charset=…">.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+# Browsers read these labels as windows-1252, which they mostly are.
+_AS_WINDOWS_1252 = {"iso8859-1", "ascii"}
+
+
+def known_encoding(label):
+    """The codec a charset label names, or None when Python has no such codec."""
+    try:
+        name = codecs.lookup(label.strip()).name
+    except (LookupError, ValueError):
+        return None
+    return "cp1252" if name in _AS_WINDOWS_1252 else name
+
+
+def decode_page(body, content_type=""):
+    """``body`` as text; characters PostgreSQL cannot store (NUL) are dropped."""
+    return _decode(body, content_type).replace("\x00", "")
+
+
+def _decode(body, content_type):
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace")
+    declared = [match.group(1) for match in _HEADER_CHARSET.finditer(content_type or "")]
+    declared += [m.group(1).decode("ascii", "ignore") for m in _META_CHARSET.finditer(body[:1024])]
+    for label in declared:
+        encoding = known_encoding(label)
+        if encoding is None:
+            continue
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue  # a wrong declaration is common; the next clue may be right
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")

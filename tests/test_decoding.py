@@ -1,0 +1,40 @@
+"""Fetched bytes to text: the encodings French pages come in, declared well or badly."""
+
+import pytest
+
+from claims.checking.decoding import decode_page
+
+TEXT = "Le député a déclaré : « les impôts ont baissé de 3 % »."
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("text/html; charset=utf-8", TEXT.encode()),
+        ('text/html; charset="iso-8859-1"', TEXT.encode("latin-1")),
+        ("text/html; charset='windows-1252'", TEXT.encode("cp1252")),
+        ("text/html", b'<meta charset="windows-1252">' + TEXT.encode("cp1252")),
+        (
+            "text/html",
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+            + TEXT.encode("latin-1"),
+        ),
+        ("text/html; charset=x-mac-bogus", TEXT.encode()),  # unknown name: the bytes decide
+        ("text/html; charset=utf-8", TEXT.encode("cp1252")),  # wrong declaration
+        ("text/html", TEXT.encode("cp1252")),  # no declaration, not UTF-8
+        ("text/html", "\ufeff".encode() + TEXT.encode()),  # a byte-order mark
+        ("text/html; charset=iso-8859-1", b"\xef\xbb\xbf" + TEXT.encode()),  # the mark wins
+    ],
+)
+def test_french_text_survives_every_usual_declaration(content_type, body):
+    assert decode_page(body, content_type).endswith(TEXT)
+
+
+def test_iso_8859_1_is_read_as_windows_1252_as_browsers_do():
+    # « … » typographic apostrophe and the euro sign are windows-1252 bytes, not Latin-1.
+    body = "l\u2019euro : 3 \u20ac".encode("cp1252")
+    assert decode_page(body, "text/html; charset=iso-8859-1") == "l\u2019euro : 3 \u20ac"
+
+
+def test_nul_bytes_are_dropped_because_postgresql_cannot_store_them():
+    assert decode_page(b"Rapport\x00 2024", "text/plain; charset=utf-8") == "Rapport 2024"
