@@ -46,7 +46,8 @@ CHANGELISTS = [
     "readersubmission",
 ]
 # Rows only the system writes: checks, and what readers send through the public form.
-READ_ONLY = {"sourcecheck", "readersubmission"}
+# Made elsewhere: checks by workers, submissions by readers, articles through Imports.
+READ_ONLY = {"sourcecheck", "readersubmission", "article"}
 # A changelist needs session, user, count, rows, filters: never more than this.
 CHANGELIST_MAX_QUERIES = 16
 CHANGE_FORM_MAX_QUERIES = 30
@@ -162,15 +163,18 @@ def test_article_body_is_read_only_once_imported(staff_client):
     assert 'name="body"' not in response.content.decode()
 
 
-def test_adding_an_article_records_who_and_the_digest(staff_client):
+def test_articles_come_in_through_an_import_not_a_bare_form(staff_client):
+    """A bare form skipped the body's normalisation, the duplicate check and extraction."""
+    existing = ArticleFactory()
     response = staff_client.post(
         reverse("admin:claims_article_add"),
-        {"title": "Nouvel article", "language": "fr", "body": "Un texte neuf.", "url": ""},
+        {"title": "Doublon", "language": "fr", "body": existing.body, "url": ""},
     )
-    assert response.status_code == 302
-    article = Article.objects.get(title="Nouvel article")
-    assert article.imported_by.username == "editor"
-    assert len(article.body_sha256) == 64
+    assert response.status_code == 403
+    assert not Article.objects.filter(title="Doublon").exists()
+    listing = staff_client.get(reverse("admin:claims_article_changelist")).content.decode()
+    assert reverse("admin:claims_importjob_add") in listing
+    assert reverse("admin:claims_article_add") not in listing
 
 
 def test_adding_a_source_records_who_added_it(staff_client):

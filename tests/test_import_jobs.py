@@ -169,3 +169,12 @@ def test_a_job_that_cannot_be_imported_fails_with_its_reason(raw, message):
     assert message in job.error
     assert job.finished_at is not None
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pasted_text_has_the_same_size_limit_as_a_file(staff_client, settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    response = add(staff_client, raw="Le chômage a baissé de 3 % en 2016. " * 100)
+    assert response.status_code == 200
+    assert "la limite est de 1,000" in response.content.decode()
+    assert not ImportJob.objects.exists()

@@ -110,6 +110,7 @@ class ClaimQuotationInline(QuotationInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    change_list_template = "admin/claims/article/change_list.html"
     list_display = ["title", "outlet", "language", "published_at", "claim_count", "imported_at"]
     list_filter = ["language", "published_at", "imported_at"]
     search_fields = ["title", "url", "outlet", "author"]
@@ -118,23 +119,31 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ArticleClaimsInline, QuotationInline, ArticleCheckInline]
     list_select_related = ["imported_by"]
 
+    fields = [
+        "title",
+        "url",
+        "outlet",
+        "author",
+        "published_at",
+        "language",
+        # Claim offsets point into the body, so it cannot change once imported.
+        "highlighted_body",
+        "body_sha256",
+        "imported_at",
+        "imported_by",
+    ]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("appearances"))
 
-    def get_fields(self, request, obj=None):
-        meta = ["title", "url", "outlet", "author", "published_at", "language"]
-        if obj is None:
-            return [*meta, "body"]
-        # Claim offsets point into the body, so it cannot change once imported.
-        return [*meta, "highlighted_body", "body_sha256", "imported_at", "imported_by"]
+    def has_add_permission(self, request):
+        # Articles come in through Imports, which normalises the body, refuses a duplicate
+        # with a message and extracts the claims; a bare form here did none of that.
+        return False
 
-    def get_inlines(self, request, obj):
-        return self.inlines if obj else []
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.imported_by = request.user
-        super().save_model(request, obj, form, change)
+    def changelist_view(self, request, extra_context=None):
+        extra = {"import_url": reverse("admin:claims_importjob_add"), **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
     @admin.display(description=_("claims"), ordering="claim_total")
     def claim_count(self, article):

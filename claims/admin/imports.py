@@ -48,8 +48,14 @@ class ImportJobForm(forms.ModelForm):
                 raise ValidationError(str(exc)) from None
             cleaned["source"], cleaned["filename"] = ImportJob.Source.FILE, upload.name[:255]
         elif raw:
+            encoded = raw.encode("utf-8")
+            if len(encoded) > settings.ARTICLE_MAX_BYTES:
+                raise ValidationError(
+                    _("The text is %(size)s bytes; the limit is %(limit)s.")
+                    % {"size": f"{len(encoded):,}", "limit": f"{settings.ARTICLE_MAX_BYTES:,}"}
+                )
             try:
-                raw = decode_article_bytes(raw.encode("utf-8"), name=_("the text"))
+                raw = decode_article_bytes(encoded, name=_("the text"))
             except ArticleInputError as exc:
                 raise ValidationError(str(exc)) from None
             cleaned["source"] = ImportJob.Source.TEXT
