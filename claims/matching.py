@@ -1,8 +1,9 @@
 """Find a claim already in the database before creating a new one.
 
 Exact match on the normalized text first, then trigram similarity (PostgreSQL's pg_trgm,
-index-backed) or rapidfuzz on other databases. Two claims whose figures differ are never
-the same claim, however similar their wording.
+index-backed) or rapidfuzz on other databases. Two claims whose figures, negations or
+direction (a rise against a fall) differ are never the same claim, however similar their
+wording: merging them would hang one claim's verdict on the other.
 """
 
 import re
@@ -11,14 +12,24 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from rapidfuzz import fuzz
 
+from .checking.quotes import figures_in, negations_in
 from .models import Claim, normalize_claim_text
 
 SIMILARITY = 0.7
-_FIGURES = re.compile(r"\d+(?:[.,\s]\d+)*")
+# Word stems that say which way a figure moved, in French and English.
+_RISE = re.compile(r"\b(?:hauss|augment|progress|grimp|increas|rise|rose|risen|grew|grow)\w*")
+_FALL = re.compile(r"\b(?:baiss|diminu|recul|chut|decreas|declin|fall|fell|drop)\w*")
 
 
 def figures(text):
-    return [re.sub(r"\D", "", match) for match in _FIGURES.findall(text)]
+    """The figures ``text`` states, as values (« 7,1 % » is not « 71 % »)."""
+    return figures_in(text)
+
+
+def meaning_key(normalized):
+    """What must be equal for two similar wordings to be one claim."""
+    rises, falls = len(_RISE.findall(normalized)), len(_FALL.findall(normalized))
+    return figures(normalized), negations_in(normalized), rises, falls
 
 
 def find_matching_claim(text, language):
@@ -27,9 +38,9 @@ def find_matching_claim(text, language):
     exact = Claim.objects.filter(normalized_text=normalized, language=language).first()
     if exact:
         return exact
-    wanted = figures(normalized)
+    wanted = meaning_key(normalized)
     for candidate in _similar(normalized, language):
-        if figures(candidate.normalized_text) == wanted:
+        if meaning_key(candidate.normalized_text) == wanted:
             return candidate
     return None
 

@@ -45,7 +45,6 @@ CHANGELISTS = [
     "review",
     "readersubmission",
 ]
-# Rows only the system writes: checks, and what readers send through the public form.
 # Made elsewhere: checks by workers, submissions by readers, articles through Imports.
 READ_ONLY = {"sourcecheck", "readersubmission", "article"}
 # A changelist needs session, user, count, rows, filters: never more than this.

@@ -327,6 +327,16 @@ def _numbers(norm: str) -> _Found:
     return [(value, shown) for _, value, shown in sorted(found)]
 
 
+def figures_in(norm: str) -> list[str]:
+    """The figures of normalized text, as values: « 7,1 % » is 7.1, « 180 000 » is 180000."""
+    return [value for value, _shown in _numbers(norm)]
+
+
+def negations_in(norm: str) -> int:
+    """How many negations normalized text holds (« n'a pas augmenté » holds one)."""
+    return _negation(norm)[0]
+
+
 def _negation(norm: str) -> tuple[int, str]:
     """How many negations the text holds, and their markers."""
     ne, adverbs = _FRENCH_NE.findall(norm), _FRENCH_NEGATORS.findall(norm)
