@@ -81,6 +81,27 @@ def change_form_data(client, review, **changes):
     return data
 
 
+def claim_form_data(page):
+    """What a claim's change page posts back unchanged: its fields and every inline's rows."""
+    form = page.context["adminform"].form
+    data = {
+        name: (value.pk if hasattr(value, "pk") else value)
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.initial_forms)  # no blank rows
+        for row in formset.initial_forms:
+            for name in row.fields:
+                value = row[name].value()
+                if value is not None and not isinstance(value, bool):
+                    data[row.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
+    return data
+
+
 def transition(client, review, action):
     url = reverse("admin:claims_review_transition", args=[review.pk, action])
     # What the button's form posts: the version the page was opened on.
@@ -244,6 +265,24 @@ class TestServerSideRefusals:
             },
         )
         assert Claim.objects.get(pk=claim.pk).assigned_to is None
+
+    @pytest.mark.parametrize("role, may_edit", [("fact_checker", False), ("editor", True)])
+    def test_a_published_claim_is_edited_only_by_a_role_that_may_correct(self, role, may_edit):
+        """Its words, speaker and sources are what readers see under the verdict."""
+        review = review_in("published")
+        claim = review.claim
+        client = client_for(make_user(role))
+        url = reverse("admin:claims_claim_change", args=[claim.pk])
+        page = client.get(url)
+        assert page.status_code == 200
+        data = claim_form_data(page)
+        data["text"] = "Le chômage a augmenté de 50 %."
+        data["sources-0-DELETE"] = "on"
+        client.post(url, data)
+        stored = Claim.objects.get(pk=claim.pk)
+        assert (stored.text == "Le chômage a augmenté de 50 %.") is may_edit
+        assert (stored.sources.count() == 0) is may_edit
+        assert ('name="text"' in page.content.decode()) is may_edit
 
     def test_only_superusers_delete_reviews(self):
         review = review_in("draft")

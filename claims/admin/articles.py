@@ -21,8 +21,36 @@ from ..models import (
     Speaker,
 )
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
+from ..workflow.roles import can
 from .common import ArticleFilter, HistoryAdmin, SpeakerFilter, action_form_page
 from .sources import SourceCheckInline, status_badge
+
+
+def published_and_locked(request, claim):
+    """A published claim is what readers see under its verdict: only a role that may correct
+    a verdict changes its words, speaker, appearances or sources."""
+    return (
+        claim is not None
+        and claim.status == Claim.Status.PUBLISHED
+        and not can(request.user, "correct")
+    )
+
+
+class LockedOncePublishedInline:
+    """An inline of the claim's evidence, read-only on a published claim (see above)."""
+
+    def has_add_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_delete_permission(
+            request, obj
+        )
 
 
 class ArticleClaimsInline(admin.TabularInline):
@@ -168,7 +196,7 @@ class ArticleAdmin(admin.ModelAdmin):
         css = {"all": ["claims/admin.css"]}
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
     model = ClaimAppearance
     fields = ["article", "start", "end", "span_text"]
     readonly_fields = ["span_text"]
@@ -176,7 +204,7 @@ class AppearanceInline(admin.TabularInline):
     extra = 0
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(LockedOncePublishedInline, admin.TabularInline):
     model = Source
     fields = ["url", "title", "kind", "note", "link_status", "last_checked_at"]
     readonly_fields = ["link_status", "last_checked_at"]
@@ -312,6 +340,11 @@ class ClaimAdmin(HistoryAdmin):
     ]
     inlines = [AppearanceInline, SourceInline, ReviewInline, ClaimNoteInline, ClaimQuotationInline]
     actions = ["select_for_checking", "dismiss", "back_to_candidates", "take", "assign"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if published_and_locked(request, obj):
+            return self.fields
+        return self.readonly_fields
 
     def has_triage_permission(self, request):
         return request.user.has_perm("claims.triage_claim")
