@@ -264,6 +264,10 @@ class TestFilters:
             ("language=de", "language"),
             ("speaker=abc", "speaker"),
             ("updated_since=yesterday", "updated_since"),
+            # Without a zone it would be read in Paris time: a partner sending UTC misses an hour.
+            ("updated_before=2024-06-01T12:00:00", "updated_before"),
+            ("updated_since=2024-06-01", "updated_since"),
+            ("speaker=12.9", "speaker"),
             ("page_size=0", "page_size"),
             ("page_size=201", "page_size"),
             ("cursor=not-a-cursor", "cursor"),

@@ -3,13 +3,14 @@ published, corrected, unpublished or deleted while they walk it; and conditional
 
 import threading
 import time
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from claims.api.feed import sync_horizon
 from claims.models import Review, Tombstone
 from claims.publishing import freshness
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
@@ -194,6 +195,37 @@ def test_a_change_that_commits_late_is_not_skipped(client):
     assert_mirrors_the_published_set(partner)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_horizon_stays_a_safety_lag_behind_the_oldest_writer(settings):
+    """A timestamp taken inside ``atomic()`` can precede the transaction's BEGIN, which psycopg
+    sends with the first statement: the lag covers that instant too."""
+    settings.API_SYNC_SAFETY_LAG = 2
+    review = published_verdict()
+    began, release = threading.Event(), threading.Event()
+    started = {}
+
+    def write_and_hold():
+        try:
+            with transaction.atomic():
+                Review.objects.filter(pk=review.pk).update(synced_at=timezone.now())
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT now()")  # the transaction's start
+                    started["at"] = cursor.fetchone()[0]
+                began.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=write_and_hold)
+    thread.start()
+    try:
+        assert began.wait(30)
+        assert sync_horizon() <= started["at"] - timedelta(seconds=2)
+    finally:
+        release.set()
+        thread.join(30)
+
+
 # Conditional GET: transactions commit for real, so the version stamp moves.
 
 
@@ -269,6 +301,7 @@ CHANGES = [
     "the claim's text is edited",
     "an appearance is added",
     "the rating's label is renamed",
+    "the speaker is deleted",
 ]
 
 
@@ -305,6 +338,8 @@ def change_a_related_row_and_catch_up(client, change):
         claim.save()
     elif change == "an appearance is added":
         AppearanceFactory(claim=review.claim)
+    elif change == "the speaker is deleted":
+        review.claim.speaker.delete()  # the claim keeps no speaker (SET NULL, no signal)
     else:
         rating = review.rating
         rating.label_en = "Wrong"
@@ -320,6 +355,8 @@ def change_a_related_row_and_catch_up(client, change):
     item = partner.mirror[review.pk]
     if change == "a source's link dies":
         assert [s["status"] for s in item["sources"]] == ["dead"]
+    if change == "the speaker is deleted":
+        assert item["speaker"] is None
 
 
 @pytest.mark.django_db

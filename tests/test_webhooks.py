@@ -221,6 +221,19 @@ class TestDelivery:
         ids = {r["headers"]["x-factcheck-delivery"] for r in receiver.requests}
         assert ids == {str(delivery.pk)}  # partners deduplicate on it
 
+    @pytest.mark.parametrize("switch_off", ["active", "on_publish"])
+    def test_retries_stop_once_the_endpoint_is_switched_off(self, receiver, switch_off):
+        receiver.statuses = [500, 200]
+        endpoint, delivery = self.queued(receiver)
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and delivery.state == "queued"
+        setattr(endpoint, switch_off, False)
+        endpoint.save()
+        delivery, attempted = deliver(delivery.pk, now=delivery.next_attempt_at)
+        assert not attempted and delivery.state == "failed"
+        assert "deactivated or unsubscribed" in delivery.last_error
+        assert len(receiver.requests) == 1
+
     def test_the_delay_grows_and_the_last_attempt_fails_the_delivery(self, receiver, settings):
         settings.WEBHOOK_RETRY_DELAYS = [30, 120]
         settings.WEBHOOK_MAX_ATTEMPTS = 3

@@ -5,9 +5,9 @@ or its claim, speaker, sources, appearances, rating or corrections (claims.signa
 A partner resumes from the last (synced_at, id) it saw. A row whose ``synced_at`` was taken
 inside a transaction that commits late would land behind such a cursor and be missed, so the
 feed only serves rows older than a *horizon* that no uncommitted change can fall behind: the
-start of the oldest transaction now writing to the database, and at most now minus
+start of the oldest transaction now writing to the database, or now when none is, minus
 ``API_SYNC_SAFETY_LAG`` (clock skew between servers, the instant between taking a timestamp
-and writing it). docs/api.md tells partners the protocol.
+and writing it or beginning its transaction). docs/api.md tells partners the protocol.
 """
 
 import base64
@@ -29,13 +29,15 @@ LIVE, UNPUBLISHED, DELETED = "live", "unpublished", "deleted"
 
 # Transactions of this database that hold a transaction id have written something and may
 # still commit rows stamped with any time since they began.
+# The lag applies to both: psycopg sends BEGIN with a transaction's first statement, so a
+# timestamp taken in Python inside ``atomic()`` can be earlier than the transaction's start.
 _HORIZON_SQL = """
 SELECT LEAST(
-    clock_timestamp() - make_interval(secs => %s),
+    clock_timestamp(),
     (SELECT min(xact_start) FROM pg_stat_activity
      WHERE datname = current_database() AND backend_xid IS NOT NULL
        AND pid <> pg_backend_pid())
-)
+) - make_interval(secs => %s)
 """
 
 

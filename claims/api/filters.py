@@ -1,11 +1,15 @@
 """Query parameters that narrow the API's lists (django-filter)."""
 
+import re
 from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.forms import IntegerField
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ..models import Claim, Language, Review
 
@@ -14,18 +18,41 @@ class UTCIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 instant, turned to UTC: ISO 8601 and Python allow offsets up to ±23:59,
     PostgreSQL only up to ±15:59, so ``+22:40`` reached the database as is and failed (500)."""
 
+    default_error_messages = {
+        "naive": "Give a time zone (2026-12-07T10:00:00Z or +01:00): an instant without one "
+        "would be read in the server's zone, and a partner sending UTC would miss an hour."
+    }
+
     def clean(self, value):
         value = super().clean(value)
         if value is None:
             return None
+        if not self._has_offset(self._raw):
+            raise ValidationError(self.error_messages["naive"], code="naive")
         try:
             return value.astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
+    def to_python(self, value):
+        self._raw = value
+        return super().to_python(value)
+
+    @staticmethod
+    def _has_offset(raw):
+        raw = (raw or "").strip()
+        return raw.endswith(("Z", "z")) or bool(re.search(r"[+-]\d{2}(?::?\d{2})?$", raw[10:]))
+
 
 class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: ``12.9`` is an error, not 12."""
+
+    field_class = IntegerField
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -34,9 +61,7 @@ class ReviewFilter(django_filters.FilterSet):
         help_text="A rating: its slug, matching it on every scale (`faux`), or "
         "`<scale slug>.<slug>` for one scale's (`factcheck.faux`, `flip.volte-face`).",
     )
-    speaker = django_filters.NumberFilter(
-        field_name="claim__speaker_id", help_text="A speaker's id."
-    )
+    speaker = IdFilter(field_name="claim__speaker_id", help_text="A speaker's id.")
     language = django_filters.ChoiceFilter(
         choices=Language.choices,
         help_text="The verdict's language (`language`; the claim's is `claim.language`).",
@@ -66,7 +91,7 @@ class ReviewFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    speaker = django_filters.NumberFilter(field_name="speaker_id", help_text="A speaker's id.")
+    speaker = IdFilter(field_name="speaker_id", help_text="A speaker's id.")
     language = django_filters.ChoiceFilter(choices=Language.choices, help_text="The language.")
 
     class Meta:

@@ -127,6 +127,13 @@ def deliver(delivery_id, now=None):
         due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
         if delivery.state != WebhookDelivery.State.QUEUED or not due:
             return delivery, False
+        endpoint = delivery.endpoint
+        if not endpoint.active or not endpoint.subscribes_to(delivery.event):
+            # Switched off since it was queued: its retries must stop too.
+            delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
+            delivery.last_error = "not sent: the endpoint was deactivated or unsubscribed"
+            delivery.save()
+            return delivery, False
         _attempt(delivery, now)
         delivery.save()
         return delivery, True
