@@ -94,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.drip()
             case ["stall"]:
                 self.server.stopping.wait(10)
+            case ["drip-headers"]:
+                self.drip_headers()
             case _:
                 self.reply(404, b"no such route", "text/plain")
 
@@ -124,6 +126,18 @@ class Handler(BaseHTTPRequestHandler):
                 return
             try:
                 self.wfile.write(b"x")
+            except OSError:
+                return
+
+    def drip_headers(self):
+        """A header line every 0.2 s for 10 s: each read is quick, the headers never end."""
+        self.send_response(200)
+        for _ in range(50):
+            if self.server.stopping.wait(0.2):
+                return
+            try:
+                self.wfile.write(b"X-Slow: a\r\n")
+                self.wfile.flush()
             except OSError:
                 return
 
@@ -387,6 +401,14 @@ def test_the_deadline_also_bounds_waiting_for_headers(server):
         fetch(server.url("/stall"), timeout=10, deadline=0.5, allowed_networks=LOOPBACK)
     assert error.value.kind == "timeout"
     assert time.monotonic() - started < 2
+
+
+def test_the_deadline_also_bounds_headers_that_drip_in(server):
+    started = time.monotonic()
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/drip-headers"), timeout=1, deadline=1, allowed_networks=LOOPBACK)
+    assert error.value.kind == "timeout"
+    assert time.monotonic() - started < 3  # the server would go on for 10 s
 
 
 # Other outcomes

@@ -19,6 +19,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 import idna
 from django.conf import settings
@@ -161,7 +162,7 @@ def fetch(
     networks = _networks(allowed_networks)
     target = _Target.parse(url)
     redirects: list[str] = []
-    with _client(user_agent) as client:
+    with _client(user_agent, started + deadline) as client:
         while True:
             ips = resolve_and_check(target.host, target.port, networks)
             remaining = deadline - (time.monotonic() - started)
@@ -204,7 +205,7 @@ def post(
         allowed_networks = getattr(settings, "SOURCE_FETCH_ALLOWED_NETWORKS", "")
     networks = _networks(allowed_networks)
     target = _Target.parse(url)
-    with _client(user_agent) as client:
+    with _client(user_agent, started + timeout) as client:
         ips = resolve_and_check(target.host, target.port, networks)
         request_timeout = httpx.Timeout(timeout)
         with (
@@ -319,21 +320,76 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _client(user_agent: str) -> httpx.Client:
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write is bounded by the fetch's deadline: per-read
+    timeouts alone let a server dripping one header line at a time hold a worker for ever."""
+
+    def __init__(self, stream: httpcore.NetworkStream, expires: float) -> None:
+        self._stream, self._expires = stream, expires
+
+    def _bounded(self, timeout: float | None, error: type[Exception]) -> float:
+        remaining = self._expires - time.monotonic()
+        if remaining <= 0:
+            raise error("the fetch's deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = self._bounded(timeout, httpcore.ConnectTimeout)
+        tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return _DeadlineStream(tls, self._expires)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def __init__(self, expires: float) -> None:
+        self._expires = expires
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        remaining = self._expires - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ConnectTimeout("the fetch's deadline passed")
+        timeout = remaining if timeout is None else min(timeout, remaining)
+        stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self._expires)
+
+
+def _transport(expires: float) -> httpx.HTTPTransport:
+    context = _ssl_context()
+    # Connections are keyed by IP, so a pooled TLS connection verified for one host could
+    # otherwise carry the next hop to another host on the same address: no keep-alive.
+    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    # httpx does not take a network backend; its pool does. Same settings, plus the deadline.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=context,
+        max_keepalive_connections=0,
+        network_backend=_DeadlineBackend(expires),
+    )
+    return transport
+
+
+def _client(user_agent: str, expires: float) -> httpx.Client:
     return httpx.Client(
+        transport=_transport(expires),
         headers={
             "User-Agent": user_agent,
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             # Only what _inflate decodes in bounded steps.
             "Accept-Encoding": "gzip, deflate",
         },
-        verify=_ssl_context(),
         follow_redirects=False,
         # A proxy from the environment would do its own DNS lookup, undoing the pinning.
         trust_env=False,
-        # Connections are keyed by IP, so a pooled TLS connection verified for one host could
-        # otherwise carry the next hop to another host on the same address.
-        limits=httpx.Limits(max_keepalive_connections=0),
         # Cookies would be keyed by the pinned IP too, and leak between sites sharing it.
         cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
     )
