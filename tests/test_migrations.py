@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from claims.models import Review
 from claims.models.text import normalize_name, url_slug
 
-from .factories import AppearanceFactory, ArticleFactory, published_verdict
+from .factories import AppearanceFactory, ArticleFactory, FactCheckerFactory, published_verdict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 speaker_keys = importlib.import_module("claims.migrations.0013_speaker_names_in_every_script")
@@ -138,3 +138,11 @@ def test_0017s_frozen_slugs_are_todays():
     texts = ["Le nombre de sœurs a doublé.", "10 € de plus", "Україна", "« … »", "ASCII only"]
     assert [resync_slugs.new_slug(t) for t in texts] == [url_slug(t, "verdict") for t in texts]
     assert resync_slugs.old_slug("Le nombre de sœurs") == "le-nombre-de-surs"
+
+
+def test_0018_starts_each_reviews_last_editor_from_its_author():
+    review = published_verdict(author=FactCheckerFactory())
+    migrate([("claims", "0017_resync_transliterated_slugs")])
+    apps = migrate(latest())
+    stored = apps.get_model("claims", "Review").objects.get(pk=review.pk)
+    assert stored.last_edited_by_id == review.author_id

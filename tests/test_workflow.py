@@ -213,6 +213,29 @@ class TestFourEyes:
             publish_review(approved, editor)
         assert Review.objects.get(pk=review.pk).state == Review.State.IN_REVIEW
 
+    def test_an_editor_who_rewrote_a_draft_cannot_approve_the_rewrite(self, checker, editor):
+        review = submit_review(drafted(checker), checker)
+        review.conclusion = "Réécrite par l'éditeur."
+        review = save_review(review, editor, review.version)
+        assert review.last_edited_by == editor
+        for move in (approve_review, approve_and_publish):
+            with pytest.raises(PermissionDenied):
+                move(review, editor)
+        stored = Review.objects.get(pk=review.pk)
+        assert stored.state == Review.State.IN_REVIEW and not stored.is_approved
+        # Another editor reads the rewrite and may approve it.
+        assert approve_review(review, EditorFactory()).is_approved
+
+    def test_the_author_resubmitting_the_rewrite_lets_its_editor_approve(self, checker, editor):
+        review = submit_review(drafted(checker), checker)
+        review.conclusion = "Réécrite par l'éditeur."
+        review = save_review(review, editor, review.version)
+        review = return_review(review, editor, "Relire mes changements.")
+        review = submit_review(review, checker)
+        assert review.last_edited_by == checker
+        published = approve_and_publish(review, editor)
+        assert published.state == Review.State.PUBLISHED and published.editor == editor
+
     def test_a_setting_relaxes_it_for_one_person_teams(self, editor, settings):
         settings.FOUR_EYES_PUBLISHING = False
         review = approve_and_publish(submit_review(drafted(editor), editor), editor)

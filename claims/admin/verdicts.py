@@ -161,6 +161,7 @@ class ReviewAdmin(HistoryAdmin):
     STATUS_FIELDS = [
         "state",
         "author",
+        "last_edited_by",
         "submitted_at",
         "editor",
         "approved_at",

@@ -206,6 +206,18 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="edited_reviews",
     )
+    # The four-eyes rule needs to know who last stood for the text, not only who began it:
+    # an editor who rewrote a draft must not approve their own rewrite.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("text last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        help_text=_("Who last changed the text or submitted it; they cannot also approve it."),
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False
     )

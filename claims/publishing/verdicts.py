@@ -134,8 +134,9 @@ def correct_review(review, note, user, expected_version=None, **changes):
         setattr(review, field, value)
     review.full_clean(exclude=["claim", "author", "editor", "search_vector"])
     review.version += 1
+    review.last_edited_by = user
     record(review, user, _("Corrected: %(note)s") % {"note": note.strip()})
-    review.save(update_fields=[*changes, "version", "updated_at"])
+    review.save(update_fields=[*changes, "last_edited_by", "version", "updated_at"])
     Correction.objects.create(review=review, note=note.strip(), created_by=user)
     queue_event(review, WebhookEvent.CORRECTED)
     return review

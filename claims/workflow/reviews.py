@@ -40,7 +40,7 @@ def start_review(claim, user, **fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"cannot set {', '.join(sorted(unknown))}")
-    review = Review(claim=claim, author=user, state=State.DRAFT, **fields)
+    review = Review(claim=claim, author=user, last_edited_by=user, state=State.DRAFT, **fields)
     review.full_clean(exclude=["search_vector"])
     record(review, user, _("Draft started"))
     review.save()
@@ -119,6 +119,8 @@ def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
     for field in changed:
         setattr(current, field, getattr(review, field))
     current.full_clean(exclude=["search_vector", "claim"])
+    current.last_edited_by = user
+    changed.append("last_edited_by")
     reason = _("Edited")
     if current.approved_at:
         current.approved_at = None
@@ -137,7 +139,11 @@ def submit_review(review, user):
         raise WorkflowError(_("Only a draft can be submitted to an editor."))
     review.state = State.IN_REVIEW
     review.submitted_at = timezone.now()
-    return _bump(review, user, _("Submitted to an editor"), ["state", "submitted_at"])
+    # Submitting stands for the text as it is, an editor's changes included.
+    review.last_edited_by = user
+    return _bump(
+        review, user, _("Submitted to an editor"), ["state", "submitted_at", "last_edited_by"]
+    )
 
 
 @transaction.atomic
@@ -162,11 +168,27 @@ def return_review(review, user, reason):
 
 
 def four_eyes_refusal(review, user):
-    """The message refusing ``user`` as the editor of ``review``, or None if they may be."""
+    """The message refusing ``user`` as the publisher of ``review``, or None if they may be."""
     if settings.FOUR_EYES_PUBLISHING and review.author_id and review.author_id == user.pk:
         return _(
             "Four-eyes rule: another editor must approve and publish this verdict, "
             "since you wrote it."
+        )
+    return None
+
+
+def approval_refusal(review, user):
+    """The message refusing ``user`` as the approver of ``review``, or None if they may be.
+
+    Besides the author, whoever changed the text last cannot approve it: nobody else has read it.
+    """
+    refusal = four_eyes_refusal(review, user)
+    if refusal or not settings.FOUR_EYES_PUBLISHING:
+        return refusal
+    if review.last_edited_by_id and review.last_edited_by_id == user.pk:
+        return _(
+            "Four-eyes rule: you changed this text last, so nobody else has read it. Another "
+            "editor must approve it, or send it back so its author can check your changes."
         )
     return None
 
@@ -178,7 +200,7 @@ def approve_review(review, user):
     review = _locked(review)
     if review.state != State.IN_REVIEW:
         raise WorkflowError(_("Only a review submitted to an editor can be approved."))
-    refusal = four_eyes_refusal(review, user)
+    refusal = approval_refusal(review, user)
     if refusal:
         raise NotAllowed(refusal)
     review.approved_at = timezone.now()
