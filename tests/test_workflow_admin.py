@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, Correction, Review
+from claims.models import Claim, Correction, Review, Source
 from claims.publishing.verdicts import approve_and_publish
 from claims.workflow.reviews import start_review, submit_review
 
@@ -82,7 +82,7 @@ def change_form_data(client, review, **changes):
 
 
 def claim_form_data(page):
-    """What a claim's change page posts back unchanged: its fields and every inline's rows."""
+    """What a change page posts back unchanged: its fields and every inline's rows."""
     form = page.context["adminform"].form
     data = {
         name: (value.pk if hasattr(value, "pk") else value)
@@ -278,6 +278,7 @@ class TestServerSideRefusals:
         data = claim_form_data(page)
         data["text"] = "Le chômage a augmenté de 50 %."
         data["sources-0-DELETE"] = "on"
+        data["correction_note"] = "Citation corrigée, source retirée."
         client.post(url, data)
         stored = Claim.objects.get(pk=claim.pk)
         assert (stored.text == "Le chômage a augmenté de 50 %.") is may_edit
@@ -436,6 +437,113 @@ class TestTransitionsFollowTheVersionRead:
         html = page.content.decode()
         assert f'name="expected_version" value="{review.version}"' in html
         assert "/transition/approve_publish/" in html
+
+
+class TestChangesUnderAPublishedVerdict:
+    """What readers see under a published verdict changes only with a dated public note."""
+
+    def claim_page(self, client, review):
+        url = reverse("admin:claims_claim_change", args=[review.claim_id])
+        page = client.get(url)
+        assert page.status_code == 200
+        return url, claim_form_data(page)
+
+    def test_new_words_without_a_note_are_refused_and_nothing_is_saved(self):
+        review = review_in("published")
+        client = client_for(EditorFactory())
+        url, data = self.claim_page(client, review)
+        data["text"] = "Le chômage a augmenté de 50 %."
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "correction_note" in response.context["adminform"].form.errors
+        assert Claim.objects.get(pk=review.claim_id).text != data["text"]
+        assert not Correction.objects.filter(review=review).exists()
+
+    def test_new_words_with_a_note_log_a_dated_correction_on_the_verdict(self):
+        review = review_in("published")
+        editor = EditorFactory()
+        client = client_for(editor)
+        url, data = self.claim_page(client, review)
+        data["text"] = "Le chômage a baissé de 0,5 point en 2016."
+        data["correction_note"] = "La citation reprend désormais les mots exacts."
+        assert client.post(url, data).status_code == 302
+        correction = Correction.objects.get(review=review)
+        assert correction.note == "La citation reprend désormais les mots exacts."
+        assert correction.created_by == editor
+        stored = Review.objects.get(pk=review.pk)
+        assert stored.version == review.version + 1 and stored.state == Review.State.PUBLISHED
+        public = client.get(stored.get_absolute_url()).content.decode()
+        assert "La citation reprend désormais les mots exacts." in public
+
+    def test_removing_a_source_needs_the_note_too(self):
+        review = review_in("published")
+        client = client_for(EditorFactory())
+        url, data = self.claim_page(client, review)
+        data["sources-0-DELETE"] = "on"
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert review.claim.sources.count() == 1
+        data["correction_note"] = "Source retirée : la page ne disait pas cela."
+        assert client.post(url, data).status_code == 302
+        assert review.claim.sources.count() == 0
+        assert Correction.objects.filter(review=review).count() == 1
+
+    def test_internal_fields_change_without_a_note_or_a_correction(self):
+        review = review_in("published")
+        client = client_for(EditorFactory())
+        url, data = self.claim_page(client, review)
+        data["check_worthiness"] = 0.1
+        assert client.post(url, data).status_code == 302
+        assert Claim.objects.get(pk=review.claim_id).check_worthiness == 0.1
+        assert not Correction.objects.filter(review=review).exists()
+
+    def test_the_source_admin_keeps_the_same_rules(self):
+        review = review_in("published")
+        source = review.claim.sources.get()
+        url = reverse("admin:claims_source_change", args=[source.pk])
+        fields = {"url": source.url, "title": "Insee, enquête Emploi", "kind": source.kind}
+        # A fact-checker may read it, not change or delete it.
+        checker = client_for(FactCheckerFactory())
+        assert checker.get(url).status_code == 200
+        assert checker.post(url, fields).status_code == 403
+        delete = reverse("admin:claims_source_delete", args=[source.pk])
+        assert checker.post(delete, {"post": "yes"}).status_code == 403
+        # Nor attach a new source to the published claim.
+        added = checker.post(
+            reverse("admin:claims_source_add"),
+            {
+                "claim": review.claim_id,
+                "url": "https://www.insee.fr/fr/accueil",
+                "kind": "official",
+            },
+        )
+        assert added.status_code == 200 and review.claim.sources.count() == 1
+        # An editor changes it with a note, which readers see dated.
+        editor = client_for(EditorFactory())
+        fields = {**claim_form_data(editor.get(url)), "title": "Insee, enquête Emploi"}
+        refused = editor.post(url, fields)
+        assert (
+            refused.status_code == 200
+            and "correction_note" in refused.context["adminform"].form.errors
+        )
+        note = "Titre de la source précisé."
+        assert editor.post(url, {**fields, "correction_note": note}).status_code == 302
+        assert Source.objects.get(pk=source.pk).title == "Insee, enquête Emploi"
+        assert list(Correction.objects.filter(review=review).values_list("note", flat=True)) == [
+            note
+        ]
+        # Removing it goes through the claim's page, where the note is asked for.
+        assert editor.post(delete, {"post": "yes"}).status_code == 403
+
+    def test_a_source_on_a_claim_in_review_needs_no_note(self):
+        review = review_in("in_review")
+        source = review.claim.sources.get()
+        client = client_for(FactCheckerFactory())
+        url = reverse("admin:claims_source_change", args=[source.pk])
+        fields = {**claim_form_data(client.get(url)), "title": "Insee"}
+        assert client.post(url, fields).status_code == 302
+        assert Source.objects.get(pk=source.pk).title == "Insee"
+        assert not Correction.objects.exists()
 
 
 class TestWorkQueues:

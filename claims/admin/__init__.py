@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - registers admins
     apikeys,
     articles,
+    claims,
     imports,
     sources,
     submissions,

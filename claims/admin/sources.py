@@ -8,8 +8,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..checking.checks import request_check
-from ..models import FAILING_STATUSES, FailingSource, Source, SourceCheck
+from ..models import FAILING_STATUSES, Claim, FailingSource, Source, SourceCheck
+from ..workflow.roles import can
 from .common import HistoryAdmin
+from .corrections import (
+    NOTE_FIELD,
+    CorrectionNoteForm,
+    is_published,
+    log_correction,
+    published_and_locked,
+)
 
 BADGE_COLOURS = {
     "unchecked": "#6e7781",
@@ -74,8 +82,22 @@ def recheck(modeladmin, request, queryset):
     )
 
 
+class SourceForm(CorrectionNoteForm):
+    """A source; readers see its link, title, kind, note and archived copy under the verdict."""
+
+    PUBLIC_FIELDS = ("url", "title", "kind", "note", "archive_url")
+
+    class Meta:
+        model = Source
+        fields = ["claim", "url", "title", "kind", "note", "archive_url"]
+
+    def claim_of(self, cleaned):
+        return self.instance.claim if self.instance.pk else cleaned.get("claim")
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    form = SourceForm
     list_display = ["__str__", "badge", "kind", "claim", "last_checked_at", "added_by", "added_at"]
     list_filter = ["status", "kind", "added_at"]
     search_fields = ["url", "title", "note", "claim__text"]
@@ -95,10 +117,38 @@ class SourceAdmin(HistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
+    def get_fields(self, request, obj=None):
+        fields = [*SourceForm.Meta.fields, *self.readonly_fields]
+        # A new source may go under a published verdict (for a role that may correct).
+        if obj is None or is_published(obj.claim):
+            fields.append(NOTE_FIELD)
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A source belongs to its claim: moving it would change two verdicts at once.
+        return [*self.readonly_fields, "claim"] if obj else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and published_and_locked(request, obj.claim):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Under a published verdict, a source is removed from the claim's page, with a note.
+        if obj is not None and is_published(obj.claim):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim" and not can(request.user, "correct"):
+            kwargs["queryset"] = Claim.objects.exclude(status=Claim.Status.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
+        log_correction(obj.claim, form, request.user, form.changes_what_readers_see)
 
     @admin.display(description=_("link status"), ordering="status")
     def badge(self, source):

@@ -143,6 +143,18 @@ def correct_review(review, note, user, expected_version=None, **changes):
 
 
 @transaction.atomic
+def correct_evidence(claim, note, user):
+    """Log a correction on ``claim``'s published verdict after its words or evidence changed.
+
+    Returns the corrected review, or None when the claim has no published verdict.
+    """
+    review = claim.reviews.filter(state=Review.State.PUBLISHED).first()
+    if review is None:
+        return None
+    return correct_review(review, note, user)
+
+
+@transaction.atomic
 def unpublish_review(review, user):
     """Take a verdict off the public site; it stays in the admin as history."""
     require(user, "unpublish")

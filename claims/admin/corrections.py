@@ -1,0 +1,107 @@
+"""A published claim is what readers see under its verdict: its words, speaker, appearances
+and sources change only for a role that may correct, and only with a dated public note.
+
+Used by the claim admin (its fields and evidence inlines) and the source admin.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Claim
+from ..publishing.verdicts import correct_evidence
+from ..workflow.roles import can
+
+NOTE_FIELD = "correction_note"
+NOTE_NEEDED = _(
+    "This claim's verdict is published: say in the correction note what you changed. "
+    "Readers see it, dated, under the verdict."
+)
+
+
+def is_published(claim):
+    return claim is not None and claim.status == Claim.Status.PUBLISHED
+
+
+def published_and_locked(request, claim):
+    """Whether ``request.user`` may only read ``claim``: published, and they may not correct."""
+    return is_published(claim) and not can(request.user, "correct")
+
+
+def correction_note_field():
+    return forms.CharField(
+        label=_("correction note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when you change what readers see under a published verdict; "
+            "shown to them, dated, in the verdict's corrections log."
+        ),
+    )
+
+
+def posted_note(data):
+    return (data.get(NOTE_FIELD) or "").strip() if data is not None else ""
+
+
+class EvidenceFormSet(BaseInlineFormSet):
+    """An inline of a claim's evidence: changing it under a published verdict needs the note
+    posted with the claim's form (same request, so read from the formset's data)."""
+
+    def clean(self):
+        super().clean()
+        if is_published(self.instance) and self.has_changed() and not posted_note(self.data):
+            raise ValidationError(NOTE_NEEDED)
+
+
+class LockedOncePublishedInline:
+    """An inline of the claim's evidence: read-only on a published claim for roles that may
+    not correct, and changed by the others only with a correction note."""
+
+    formset = EvidenceFormSet
+
+    def has_add_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not published_and_locked(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class CorrectionNoteForm(forms.ModelForm):
+    """A form for part of what readers see under a verdict (``PUBLIC_FIELDS``): under a
+    published one, a change to those fields, or a new row, needs the correction note."""
+
+    PUBLIC_FIELDS = ()
+    correction_note = correction_note_field()
+
+    def claim_of(self, cleaned):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        self.changes_what_readers_see = self.instance._state.adding or bool(
+            set(self.changed_data) & set(self.PUBLIC_FIELDS)
+        )
+        claim = self.claim_of(cleaned)
+        if is_published(claim) and self.changes_what_readers_see and not posted_note(cleaned):
+            self.add_error(NOTE_FIELD, NOTE_NEEDED)
+        return cleaned
+
+
+def evidence_changed(formsets):
+    """Whether any of the claim's evidence inlines changed in this request."""
+    return any(isinstance(f, EvidenceFormSet) and f.has_changed() for f in formsets)
+
+
+def log_correction(claim, form, user, changed):
+    """After a save: log the form's note on ``claim``'s published verdict if ``changed``."""
+    if is_published(claim) and changed:
+        correct_evidence(claim, form.cleaned_data[NOTE_FIELD], user)
