@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from .api.feed import move_in_feed
-from .checking.checks import request_check
+from .checking.checks import request_check, source_url_changed
 from .models import (
     ApiKey,
     Article,
@@ -36,8 +36,10 @@ def remember_url(sender, instance, **kwargs):
 def check_new_or_moved_source(sender, instance, created, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
-    if created or instance.url != instance._url_when_loaded:
-        request_check(source=instance, reason="added" if created else "url changed")
+    if created:
+        request_check(source=instance, reason="added")
+    elif instance.url != instance._url_when_loaded:
+        source_url_changed(instance)
     instance._url_when_loaded = instance.url
 
 

@@ -147,6 +147,7 @@ class SourceCheckFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
     finished_at = factory.LazyAttribute(lambda c: c.started_at)
     http_status = 200
+    url = factory.LazyAttribute(lambda c: c.source.url)
     final_url = factory.LazyAttribute(lambda c: c.source.url)
     content_sha256 = "0" * 64
 

@@ -166,6 +166,52 @@ class TestRunCheck:
         source.refresh_from_db()
         assert (third.changed, source.status) == (True, LinkStatus.CHANGED)
 
+    def test_a_new_url_starts_its_link_status_over(self, source_pages):
+        source_pages.pages["/gone"] = (404, "text/html", b"gone")
+        source_pages.pages["/chomage"] = html()
+        source = self.source(source_pages, path="/gone")
+        run_check(self.latest(source).pk)
+        source.refresh_from_db()
+        assert (source.status, source.failure_count) == (LinkStatus.ERROR, 1)
+        source.url = source_pages.url("/chomage")
+        source.save()
+        stored = Source.objects.get(pk=source.pk)
+        assert (stored.status, stored.failure_count, stored.last_checked_at) == (
+            LinkStatus.UNCHECKED,
+            0,
+            None,
+        )
+        check, _ = run_check(self.latest(source).pk)
+        check.refresh_from_db()
+        source.refresh_from_db()
+        assert check.changed is None  # a first look at this address, not a change
+        assert (source.status, source.failure_count) == (LinkStatus.OK, 0)
+
+    def test_the_first_check_of_a_new_url_is_not_a_change_of_the_old_page(self, source_pages):
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+        source_pages.pages["/ailleurs"] = html(PAGE.replace("180 000", "150 000"))
+        source.url = source_pages.url("/ailleurs")
+        source.save()
+        check, _ = run_check(self.latest(source).pk)
+        check.refresh_from_db()
+        source.refresh_from_db()
+        assert (check.changed, source.status) == (None, LinkStatus.OK)
+
+    def test_a_late_check_of_the_old_url_leaves_the_new_urls_status_alone(self, source_pages):
+        source_pages.pages["/gone"] = (404, "text/html", b"gone")
+        source_pages.pages["/chomage"] = html()
+        source = self.source(source_pages, path="/gone")
+        old = self.latest(source)
+        source.url = source_pages.url("/chomage")
+        source.save()
+        run_check(self.latest(source).pk)
+        run_check(old.pk)  # a worker reaches the old URL's check only now
+        old.refresh_from_db()
+        source.refresh_from_db()
+        assert (old.state, old.http_status) == ("failed", 404)  # kept as a record
+        assert (source.status, source.failure_count) == (LinkStatus.OK, 0)
+
     def test_a_link_is_dead_after_three_failures_three_days_apart(self, source_pages):
         source = self.source(source_pages, path="/gone")
         source_pages.pages["/gone"] = (404, "text/html", b"gone")

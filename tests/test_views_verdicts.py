@@ -450,3 +450,18 @@ def test_archived_copy_is_served_as_inert_text(client, settings, tmp_path):
     assert response["X-Robots-Tag"] == "noindex, nofollow"  # someone else's text
     assert b"Insee 9,7 %" in b"".join(response.streaming_content)
     assert SourceCheck.objects.count() >= 1
+
+
+def test_an_archived_copy_of_the_sources_former_address_is_not_offered(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    review = published_verdict(sources=0)
+    check = SourceCheckFactory(source__claim=review.claim)
+    check.snapshot_text.save("t.txt", ContentFile("Insee 9,7 %"))
+    source = check.source
+    source.url = "https://www.insee.fr/fr/statistiques/autre-page"
+    source.save()
+    url = reverse("public:source-archive", kwargs={"pk": review.pk, "source_id": source.pk})
+    assert f'href="{url}"' not in client.get(verdict_url(review)).content.decode()
+    assert client.get(url).status_code == 404

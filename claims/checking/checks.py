@@ -32,6 +32,23 @@ def request_check(*, source=None, article=None, reason="added"):
     return check
 
 
+def source_url_changed(source):
+    """Start ``source``'s link status over for its new URL, and queue the URL's first check.
+
+    The old URL's failures, status and snapshots say nothing about the new one.
+    """
+    Source.objects.filter(pk=source.pk).update(
+        status=LinkStatus.UNCHECKED,
+        failure_count=0,
+        last_failure_at=None,
+        last_checked_at=None,
+        next_check_at=None,
+    )
+    source.status, source.failure_count = LinkStatus.UNCHECKED, 0
+    source.last_failure_at = source.last_checked_at = source.next_check_at = None
+    return request_check(source=source, reason="url changed")
+
+
 def enqueue(check_id):
     """Publish without waiting on a dead broker: the sweeper sends the check later."""
     from ..tasks import check_source
@@ -148,7 +165,10 @@ def save_outcome(check, outcome):
 
 
 def _previous_success(check):
-    earlier = SourceCheck.objects.filter(state=SourceCheck.State.DONE).exclude(pk=check.pk)
+    # Only a page fetched from the same address can have "changed".
+    earlier = SourceCheck.objects.filter(state=SourceCheck.State.DONE, url=check.url).exclude(
+        pk=check.pk
+    )
     if check.source_id:
         earlier = earlier.filter(source_id=check.source_id)
     else:
@@ -181,6 +201,10 @@ def _update_link_status(check, outcome):
     if check.source_id is None:
         return
     source = Source.objects.select_for_update().get(pk=check.source_id)
+    if source.url != check.url:
+        # A late check of the address the source had before: kept, but it says nothing of
+        # the current one.
+        return
     now = timezone.now()
     source.last_checked_at = now
     if outcome is not None and outcome.ok:

@@ -146,8 +146,9 @@ def verdict_detail(request, pk, slug):
         .select_related("article")
         .order_by(F("article__published_at").asc(nulls_last=True), "id")
     )
+    # The copy of the address readers are sent to, not of one the source had before.
     archived = SourceCheck.objects.filter(
-        source=OuterRef("pk"), state=SourceCheck.State.DONE
+        source=OuterRef("pk"), url=OuterRef("url"), state=SourceCheck.State.DONE
     ).exclude(snapshot_text="")
     sources = list(
         claim.sources.annotate(
@@ -187,7 +188,10 @@ def source_archive(request, pk, source_id):
     review = _public_review(pk)
     check = (
         SourceCheck.objects.filter(
-            source_id=source_id, source__claim_id=review.claim_id, state=SourceCheck.State.DONE
+            source_id=source_id,
+            source__claim_id=review.claim_id,
+            url=F("source__url"),
+            state=SourceCheck.State.DONE,
         )
         .exclude(snapshot_text="")
         .order_by("-finished_at", "-id")

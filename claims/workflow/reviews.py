@@ -217,7 +217,7 @@ def publication_warnings(review):
                 _("The source %(source)s was dead at its last check.") % {"source": source}
             )
         last = (
-            SourceCheck.objects.filter(source=source, state=SourceCheck.State.DONE)
+            SourceCheck.objects.filter(source=source, url=source.url, state=SourceCheck.State.DONE)
             .order_by("-finished_at", "-id")
             .only("quote_results")
             .first()
