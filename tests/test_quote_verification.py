@@ -193,6 +193,29 @@ class TestAltered:
         assert verdict.verdict == "altered"
         assert verdict.differences == ("number: 18 000 → 180 000",)
 
+    @pytest.mark.parametrize(
+        "quote, said, written",
+        [
+            ("le PIB a reculé de 0,3 % au troisième trimestre", "0,3", "-0,3"),
+            ("le PIB a reculé de +0,3 % au troisième trimestre", "+0,3", "-0,3"),
+            ("0,3 % au troisième trimestre", "0,3", "-0,3"),  # the sign at the passage's edge
+            ("+0,3 % au troisième trimestre", "+0,3", "-0,3"),
+            ("après -0,5 % au deuxième", "-0,5", "+0,5"),  # the sign at the quote's edge
+        ],
+    )
+    def test_changed_sign(self, quote, said, written):
+        page = "Le PIB a reculé de −0,3 % au troisième trimestre, après +0,5 % au deuxième."
+        verdict = verify_quote(quote, page)
+        assert verdict.verdict == "altered"
+        assert verdict.differences == (f"number: {said} → {written}",)
+
+    def test_a_plus_sign_or_a_hyphen_between_figures_is_no_change(self):
+        page = "Les prix ont augmenté de +0,5 % en mai, soit 2-3 % sur un an."
+        assert verify_quote("augmenté de 0,5 % en mai", page).verdict == "approximate"
+        assert verify_quote("-0,5 % en mai", page).verdict == "altered"
+        assert verify_quote("soit 2-3 % sur un an", page).verdict == "exact"
+        assert verify_quote("3 % sur un an", page).verdict == "exact"
+
     def test_changed_magnitude(self):
         source = "Le plan coûtera 2,5 milliards d'euros sur cinq ans."
         verdict = verify_quote("Le plan coûtera 2,5 millions d'euros sur cinq ans", source)

@@ -123,7 +123,7 @@ def _verify(
 ) -> QuoteVerdict:
     if not quote.strip():
         raise ValueError("cannot verify an empty quote: give the words to look for")
-    wanted = normalize_for_matching(quote)[0].strip(_EDGE_PUNCTUATION)
+    wanted = _trim(normalize_for_matching(quote)[0])
     if not page.norm or not any(char.isalnum() for char in wanted):  # e.g. "« … »"
         return QuoteVerdict(quote, ABSENT, 0.0, "", None, None)
     found = _find_exact(wanted, page.norm)
@@ -151,13 +151,29 @@ def _verify(
     return QuoteVerdict(quote, ABSENT, score, "", None, None)
 
 
+def _trim(wanted: str) -> str:
+    """The quote without the quoting writer's edge punctuation, but with a figure's sign."""
+    trimmed = wanted.strip(_EDGE_PUNCTUATION)
+    lead = wanted[: len(wanted) - len(wanted.lstrip(_EDGE_PUNCTUATION))]
+    return f"-{trimmed}" if trimmed[:1].isdigit() and lead.endswith("-") else trimmed
+
+
 def _find_exact(wanted: str, norm: str) -> int | None:
-    """First occurrence made of whole words: « an » is not found inside « dans »."""
+    """First occurrence made of whole words: « an » is not found inside « dans », nor « 0,3 »
+    inside « -0,3 »."""
     padded = f" {norm} "  # so that both neighbours exist
     at = padded.find(wanted)
-    while at != -1 and any(padded[i - 1 : i + 1].isalnum() for i in (at, at + len(wanted))):
+    while at != -1 and (
+        any(padded[i - 1 : i + 1].isalnum() for i in (at, at + len(wanted)))
+        or (wanted[:1].isdigit() and padded[at - 1] in "+-" and _is_sign(padded, at - 1))
+    ):
         at = padded.find(wanted, at + 1)
     return None if at == -1 else at - 1
+
+
+def _is_sign(text: str, at: int) -> bool:
+    """Whether the + or - at ``text[at]`` is a figure's sign, not a hyphen (« 2-3 »)."""
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in ".,)]%+-")
 
 
 def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) -> _Passage:
@@ -181,6 +197,9 @@ def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) 
         start = max((s for s in starts if s < end), default=start, key=lambda s: similarity(s, end))
         end = max((e for e in ends if e > start), default=end, key=lambda e: similarity(start, e))
     start, end = (start, end) if start < end else (low, max(high, low + 1))
+    if searched[start : start + 1].isdigit() and start and searched[start - 1] in "+-":
+        # A figure keeps its sign: without it, « 0,3 » would read as the page's « -0,3 ».
+        start -= _is_sign(searched, start - 1)
     trimmed = start, end, fuzz.ratio(wanted, searched[start:end])
     differences = _differences(quote, wanted, page, start, end)
     # The ratio would rather cut « le non- » off « le non-respect », or « au-delà de 2027 » off
@@ -229,7 +248,9 @@ def _boundaries(norm: str, low: int, high: int, starts: bool) -> list[int]:
 
 # --- What makes a close match a misquote -----------------------------------------------------
 
+# A sign counts only before a figure that starts a word: « -0,3 % », not the dash of « 2-3 ».
 _NUMERAL = re.compile(
+    r"(?:(?<![\w.,)\]%+-])(?P<sign>[-+]))?"
     r"(?<![\d.,])(?:\d{1,3}(?P<sep>[ .])\d{3}(?:(?P=sep)\d{3})*(?:,\d+)?"  # 180 000, 800.000
     r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"  # 1,000,000
     r"|\d+(?:[.,]\d+)?)(?!\d)"  # 2019, 2,5, 3.14
@@ -306,9 +327,12 @@ def _numbers(norm: str) -> _Found:
     formats, number words (« quatre-vingt-dix », « sept ») and magnitudes (« millions »)."""
     found = []
     for match in _NUMERAL.finditer(norm):
-        raw, sep = match.group(), match.group("sep")
+        sign, sep = match.group("sign") or "", match.group("sep")
+        raw = match.group()[len(sign) :]
         raw = raw.replace(sep, "") if sep else raw.replace(",", "" if raw.count(",") > 1 else ".")
         value = format(Decimal(raw.replace(",", ".")).normalize(), "f")
+        if sign == "-" and value != "0":  # « +0,3 » is 0,3, « -0,3 » another figure
+            value = f"-{value}"
         found.append((match.start(), value, match.group()))
     for match in _NUMBER_RUN.finditer(norm):
         total = current = 0
