@@ -19,6 +19,7 @@ from claims.checking.fetching import FetchError, post
 from claims.models import Review, WebhookDelivery, WebhookEndpoint
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 from claims.publishing.webhooks import (
+    claim_attempt,
     deliver,
     queue_event,
     sign,
@@ -50,6 +51,8 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
                 "body": body,
             }
         )
+        if self.server.while_posting:
+            self.server.seen_while_posting.append(self.server.while_posting())
         status = self.server.statuses.pop(0) if self.server.statuses else 200
         self.send_response(status)
         if 300 <= status < 400:
@@ -64,6 +67,7 @@ def _serve(host):
     server = http.server.ThreadingHTTPServer((host, 0), _Receiver)
     server.daemon_threads = True
     server.requests, server.statuses = [], []
+    server.while_posting, server.seen_while_posting = None, []
     server.url = lambda path="/hook": f"http://{host}:{server.server_address[1]}{path}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -276,6 +280,19 @@ class TestDelivery:
         assert (delivery.state, delivery.last_status_code) == ("queued", 302)
         assert [r["path"] for r in receiver.requests] == ["/hook"]
 
+    def test_a_worker_lost_mid_post_leaves_the_delivery_to_be_sent_again(self, receiver):
+        _, delivery = self.queued(receiver)
+        now = timezone.now()
+        claimed, took = claim_attempt(delivery.pk, now)  # the worker dies before it posts
+        assert took and claimed.attempts == 1
+        # The attempt's lease: other messages find it not due, so nothing is sent twice.
+        assert deliver(delivery.pk) == (WebhookDelivery.objects.get(pk=delivery.pk), False)
+        assert receiver.requests == []
+        assert sweep_stale_deliveries(now=claimed.next_attempt_at + timedelta(minutes=6)) == 1
+        delivery, attempted = deliver(delivery.pk, now=claimed.next_attempt_at)
+        assert attempted and (delivery.state, delivery.attempts) == ("delivered", 2)
+        assert len(receiver.requests) == 1
+
     def test_stale_queued_deliveries_are_swept(self, receiver):
         _, delivery = self.queued(receiver)
         assert sweep_stale_deliveries() == 0
@@ -403,3 +420,28 @@ def test_a_worker_retries_a_failed_delivery_until_it_is_delivered(receiver, djan
     assert all(
         partner_verifies(endpoint.secret, r["headers"], r["body"]) for r in receiver.requests
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_endpoint_answers(receiver):
+    """A writing transaction open during the POST would hold the partner feed's horizon back
+    (claims.api.feed) for as long as the endpoint takes."""
+
+    def open_writers():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            )
+            (writers,) = cursor.fetchone()
+        connection.close()  # this thread's own connection
+        return writers
+
+    receiver.while_posting = open_writers
+    endpoint_for(receiver)
+    (delivery,) = queue_event(ReviewFactory(), "review.published")
+    delivery, attempted = deliver(delivery.pk)
+    assert attempted and delivery.state == "delivered"
+    assert receiver.seen_while_posting == [0]

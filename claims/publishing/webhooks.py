@@ -33,6 +33,8 @@ USER_AGENT = "factcheck-webhooks/0.1"
 _PERMANENT_ERRORS = {"blocked", "invalid_url"}
 # A queued delivery this late was lost on its way to a worker (broker down, worker killed).
 STALE_AFTER = timedelta(minutes=5)
+# Seconds an attempt's lease lasts beyond the POST's timeout: DNS, signing, saving the result.
+LEASE_MARGIN = 30
 
 
 def review_payload(review, event):
@@ -111,8 +113,29 @@ def deliver(delivery_id, now=None):
     """Make one attempt at a queued delivery that is due. Returns ``(delivery, attempted)``;
     the delivery is None when it does not exist.
 
-    The row stays locked during the POST (at most ``WEBHOOK_TIMEOUT`` seconds), so two workers
-    never send the same delivery at once; a delivered or failed one is left alone.
+    The POST runs outside any transaction: a transaction open during it would hold back the
+    partner feed's horizon (claims.api.feed) for as long as the endpoint takes to answer.
+    """
+    now = now or timezone.now()
+    delivery, attempted = claim_attempt(delivery_id, now)
+    if not attempted:
+        return delivery, False
+    outcome = _send(delivery, now)
+    with transaction.atomic():
+        current = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        ours = (current.state, current.attempts, current.last_attempt_at) if current else None
+        if ours != (WebhookDelivery.State.QUEUED, delivery.attempts, now):
+            return current, True  # deleted, or sent again from the admin, while the POST ran
+        _record(current, now, *outcome)
+        current.save()
+    return current, True
+
+
+def claim_attempt(delivery_id, now):
+    """Take the attempt due at ``now`` in a short transaction. Returns ``(delivery, claimed)``.
+
+    The next attempt is set past the POST's timeout, a lease: another worker finds it not due,
+    and a worker dying mid-POST leaves a delivery that the lease's end or the sweeper revives.
     """
     with transaction.atomic():
         delivery = (
@@ -121,9 +144,8 @@ def deliver(delivery_id, now=None):
             .filter(pk=delivery_id)
             .first()
         )
-        if delivery is None:  # gone, or another worker is sending it right now
+        if delivery is None:  # gone, or another worker is claiming it right now
             return WebhookDelivery.objects.filter(pk=delivery_id).first(), False
-        now = now or timezone.now()
         due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
         if delivery.state != WebhookDelivery.State.QUEUED or not due:
             return delivery, False
@@ -134,12 +156,15 @@ def deliver(delivery_id, now=None):
             delivery.last_error = "not sent: the endpoint was deactivated or unsubscribed"
             delivery.save()
             return delivery, False
-        _attempt(delivery, now)
-        delivery.save()
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT + LEASE_MARGIN)
+        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
         return delivery, True
 
 
-def _attempt(delivery, now):
+def _send(delivery, now):
+    """POST the delivery. Returns ``(status code or None, error or None, permanent)``."""
     endpoint = delivery.endpoint
     body = json.dumps(
         {**delivery.payload, "sent_at": now.isoformat()}, separators=(",", ":")
@@ -150,9 +175,6 @@ def _attempt(delivery, now):
         EVENT_HEADER: delivery.event,
         DELIVERY_HEADER: str(delivery.pk),
     }
-    delivery.attempts += 1
-    delivery.last_attempt_at = now
-    permanent = False
     try:
         result = post(
             endpoint.url,
@@ -162,18 +184,21 @@ def _attempt(delivery, now):
             user_agent=USER_AGENT,
         )
     except FetchError as exc:
-        delivery.last_status_code = None
-        delivery.last_error = f"{exc.kind}: {exc}"
-        permanent = exc.kind in _PERMANENT_ERRORS
-    else:
-        delivery.last_status_code = result.status_code
-        if 200 <= result.status_code < 300:
-            delivery.state = WebhookDelivery.State.DELIVERED
-            delivery.delivered_at = timezone.now()
-            delivery.next_attempt_at = None
-            delivery.last_error = ""
-            return
-        delivery.last_error = f"the endpoint answered {result.status_code}"
+        return None, f"{exc.kind}: {exc}", exc.kind in _PERMANENT_ERRORS
+    if 200 <= result.status_code < 300:
+        return result.status_code, None, False
+    return result.status_code, f"the endpoint answered {result.status_code}", False
+
+
+def _record(delivery, now, status_code, error, permanent):
+    delivery.last_status_code = status_code
+    if error is None:
+        delivery.state = WebhookDelivery.State.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+        return
+    delivery.last_error = error
     if permanent or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         delivery.state = WebhookDelivery.State.FAILED
         delivery.next_attempt_at = None
