@@ -270,6 +270,33 @@ def test_the_next_vetted_address_is_tried_when_one_refuses(server, dns, connecti
     assert connections == [("127.0.0.2", server.port), ("127.0.0.1", server.port)]
 
 
+def test_the_next_vetted_address_is_tried_when_one_does_not_answer(server, dns, connections):
+    # 127.0.0.3 listens on the server's port but its accept queue is full: SYNs are dropped,
+    # so connecting there times out instead of being refused.
+    silent = socket.socket()
+    silent.bind(("127.0.0.3", server.port))
+    silent.listen(0)
+    queued = []
+    try:
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.3", server.port))
+            queued.append(filler)
+        dns.answers["slow.test"] = [["127.0.0.3", "127.0.0.1"]]
+        result = fetch(
+            server.url("/page", host="slow.test"),
+            timeout=1,
+            deadline=5,
+            allowed_networks=LOOPBACK,
+        )
+    finally:
+        for sock in (*queued, silent):
+            sock.close()
+    assert result.body == PAGE
+    assert connections[-2:] == [("127.0.0.3", server.port), ("127.0.0.1", server.port)]
+
+
 # Loopback without the escape hatch
 
 

@@ -426,6 +426,8 @@ def _send(
     for ip in ips[:-1]:
         try:
             return client.send(request(ip), stream=True)
+        except httpx.ConnectTimeout:
+            continue  # an address that drops connections: another one may answer in time
         except httpx.ConnectError as exc:
             # Another address of the same host may answer; a TLS failure won't get better.
             if _ssl_cause(exc) is not None:
