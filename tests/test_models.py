@@ -208,7 +208,7 @@ class TestSourceAndChecks:
         check = SourceCheckFactory(http_status=404)
         assert check.duration == timezone.timedelta(0)
         with translation.override("en"):
-            assert str(check) == f"Done HTTP 404 — {check.source}"
+            assert str(check) == f"Done HTTP 404 — {check.source.url}"  # the URL it fetched
 
 
 class TestRatingScale:
