@@ -163,6 +163,17 @@ class TestEvents:
         assert not verify_signature("s3cret", "garbage", body)
         assert not partner_verifies("s3cret", {"x-factcheck-signature": header}, body, now + 301)
 
+    def test_the_page_link_is_the_one_the_partner_api_gives(self, receiver, client, settings):
+        settings.PUBLIC_BASE_URL = "https://verif.example.org"
+        endpoint_for(receiver)
+        review = ready_review()
+        Review.objects.filter(pk=review.pk).update(language="en")
+        approve_and_publish(review, StaffFactory())
+        payload = WebhookDelivery.objects.get().payload["review"]
+        assert payload["url"].startswith("https://verif.example.org/en/")
+        api = client.get(reverse("api:review-detail", kwargs={"pk": review.pk}))
+        assert api.status_code == 200 and api.json()["url"] == payload["url"]
+
     def test_correction_and_unpublish_send_their_events(
         self, receiver, django_capture_on_commit_callbacks
     ):

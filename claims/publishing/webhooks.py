@@ -40,7 +40,8 @@ LEASE_MARGIN = 30
 def review_payload(review, event):
     """The event as stored; ``sent_at`` is added at each attempt."""
     base = settings.PUBLIC_BASE_URL
-    with translation.override(settings.LANGUAGE_CODE):
+    # The page in the verdict's own language, the same ``url`` as the partner API gives.
+    with translation.override(review.language or settings.LANGUAGE_CODE):
         page = reverse("public:verdict", kwargs={"pk": review.pk, "slug": review.slug})
     api = reverse("api:review-detail", kwargs={"pk": review.pk})
     return {
