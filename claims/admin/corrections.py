@@ -42,7 +42,7 @@ def correction_note_field():
 
 
 def posted_note(data):
-    return (data.get(NOTE_FIELD) or "").strip() if data is not None else ""
+    return (data.get(NOTE_FIELD) or "").strip()
 
 
 class EvidenceFormSet(BaseInlineFormSet):

@@ -320,6 +320,14 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def _within(expires: float, timeout: float | None, error: type[Exception]) -> float:
+    """``timeout`` cut to what is left before ``expires``; ``error`` once nothing is left."""
+    remaining = expires - time.monotonic()
+    if remaining <= 0:
+        raise error("the fetch's deadline passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
 class _DeadlineStream(httpcore.NetworkStream):
     """A connection whose every read and write is bounded by the fetch's deadline: per-read
     timeouts alone let a server dripping one header line at a time hold a worker for ever."""
@@ -327,23 +335,17 @@ class _DeadlineStream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream, expires: float) -> None:
         self._stream, self._expires = stream, expires
 
-    def _bounded(self, timeout: float | None, error: type[Exception]) -> float:
-        remaining = self._expires - time.monotonic()
-        if remaining <= 0:
-            raise error("the fetch's deadline passed")
-        return remaining if timeout is None else min(timeout, remaining)
-
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._bounded(timeout, httpcore.ReadTimeout))
+        return self._stream.read(max_bytes, _within(self._expires, timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, self._bounded(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, _within(self._expires, timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._stream.close()
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None):
-        timeout = self._bounded(timeout, httpcore.ConnectTimeout)
+        timeout = _within(self._expires, timeout, httpcore.ConnectTimeout)
         tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
         return _DeadlineStream(tls, self._expires)
 
@@ -356,10 +358,7 @@ class _DeadlineBackend(httpcore.SyncBackend):
         self._expires = expires
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        remaining = self._expires - time.monotonic()
-        if remaining <= 0:
-            raise httpcore.ConnectTimeout("the fetch's deadline passed")
-        timeout = remaining if timeout is None else min(timeout, remaining)
+        timeout = _within(self._expires, timeout, httpcore.ConnectTimeout)
         stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
         return _DeadlineStream(stream, self._expires)
 

@@ -173,7 +173,7 @@ def _find_exact(wanted: str, norm: str) -> int | None:
 
 def _is_sign(text: str, at: int) -> bool:
     """Whether the + or - at ``text[at]`` is a figure's sign, not a hyphen (« 2-3 »)."""
-    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in ".,)]%+-")
+    return at == 0 or not _NOT_BEFORE_A_SIGN_RE.match(text[at - 1])
 
 
 def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) -> _Passage:
@@ -249,12 +249,14 @@ def _boundaries(norm: str, low: int, high: int, starts: bool) -> list[int]:
 # --- What makes a close match a misquote -----------------------------------------------------
 
 # A sign counts only before a figure that starts a word: « -0,3 % », not the dash of « 2-3 ».
+_NOT_BEFORE_A_SIGN = r"\w.,)\]%+-"
 _NUMERAL = re.compile(
-    r"(?:(?<![\w.,)\]%+-])(?P<sign>[-+]))?"
+    rf"(?:(?<![{_NOT_BEFORE_A_SIGN}])(?P<sign>[-+]))?"
     r"(?<![\d.,])(?:\d{1,3}(?P<sep>[ .])\d{3}(?:(?P=sep)\d{3})*(?:,\d+)?"  # 180 000, 800.000
     r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"  # 1,000,000
     r"|\d+(?:[.,]\d+)?)(?!\d)"  # 2019, 2,5, 3.14
 )
+_NOT_BEFORE_A_SIGN_RE = re.compile(f"[{_NOT_BEFORE_A_SIGN}]")
 _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(r"\w+")
 # fmt: off
