@@ -213,7 +213,8 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
 
 def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
-    """A published review with its sources, appearances in articles and corrections."""
+    """A published review with its sources, appearances in articles and corrections, as the
+    database now holds it (adding a source moves the review's ``synced_at``)."""
     review = ReviewFactory(**review_fields)
     for _ in range(sources):
         SourceFactory(claim=review.claim)
@@ -221,6 +222,7 @@ def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
         AppearanceFactory(claim=review.claim)
     for _ in range(corrections):
         CorrectionFactory(review=review)
+    review.refresh_from_db()
     return review
 
 
