@@ -1,16 +1,41 @@
 """Sending work to the workers without ever making a request wait on a dead broker."""
 
 import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 
-def send_or_leave_queued(task, object_id, what):
+def send_or_leave_queued(task, object_id, what, countdown=None):
     """Publish ``task(object_id)``; when the broker is down, log it and return False — the row
     stays queued in the database and the sweeper sends it later."""
     try:
-        task.apply_async((object_id,), retry=False)
+        task.apply_async((object_id,), retry=False, countdown=countdown)
     except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row queued
         logger.warning("could not queue %s %s (%s); the sweeper will", what, object_id, exc)
         return False
     return True
+
+
+def note_sent(model, object_id):
+    """Record that a message for the row has just gone to the broker (its ``sent_at``).
+
+    Sweepers send a row again only once no message has carried it for a while, so a backlog
+    longer than that while does not pile a new duplicate onto the queue at every sweep. The
+    write is skipped while the last one is recent: a check waiting for its host is sent again
+    every few seconds.
+    """
+    now = timezone.now()
+    recent = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER / 10)
+    model.objects.filter(pk=object_id).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=recent)
+    ).update(sent_at=now)
+
+
+def not_sent_since(moment):
+    """Rows no message has carried since ``moment``."""
+    return Q(sent_at__isnull=True) | Q(sent_at__lte=moment)

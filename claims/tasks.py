@@ -7,11 +7,13 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
-from .checking.checks import run_check, schedule_due_checks, sweep_stale_checks
+from .checking.checks import enqueue as enqueue_check
+from .checking.checks import run_check, schedule_due_checks, sweep_stale_checks, url_to_check
 from .checking.hostslots import host_slot
 from .import_jobs import run_import_job, sweep_stale_imports
 from .models import SourceCheck, WebhookDelivery
 from .publishing.webhooks import deliver, sweep_stale_deliveries
+from .queueing import note_sent
 
 CHECK_RETRIES = 3
 
@@ -50,17 +52,18 @@ def backoff(retries):
 )
 def check_source(self, check_id):
     """Run one source check (on the ``checks`` queue); timeouts and 5xx are retried."""
-    url = SourceCheck.objects.filter(pk=check_id).values_list("url", flat=True).first()
+    url = url_to_check(check_id)
     if url is None:
         return None
     with host_slot(urlsplit(url).hostname) as free:
         if not free:
             # The host already has its share of fetches in flight: come back shortly,
             # without spending one of the check's retries.
-            self.apply_async((check_id,), countdown=random.uniform(1, 3))  # noqa: S311
+            enqueue_check(check_id, countdown=random.uniform(1, 3))  # noqa: S311
             return {"check": check_id, "state": "waiting for the host"}
         check, outcome = run_check(check_id, may_retry=self.request.retries < self.max_retries)
     if outcome is not None and outcome.transient and check.state == SourceCheck.State.QUEUED:
+        note_sent(SourceCheck, check_id)
         raise self.retry(countdown=backoff(self.request.retries))
     return {"check": check_id, "state": check.state if check else None}
 

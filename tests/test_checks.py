@@ -5,6 +5,7 @@ import json
 import signal
 import subprocess
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.checking.checks import request_check, run_check, schedule_due_checks, start_check
+from claims.checking.checks import (
+    request_check,
+    run_check,
+    schedule_due_checks,
+    start_check,
+    sweep_stale_checks,
+)
 from claims.checking.perform import perform_check
 from claims.models import LinkStatus, Source, SourceCheck
+from claims.queueing import note_sent
 
 from .conftest import (
     checks_worker_env,
@@ -376,8 +384,6 @@ def test_a_check_survives_its_worker_being_killed(source_pages, settings, django
     second = start_worker("checks", "survivor", env)
     try:
         time.sleep(2.1)  # the check is now stale
-        from claims.checking.checks import sweep_stale_checks
-
         assert sweep_stale_checks() == 1  # what beat does every five minutes
         wait_for(lambda: SourceCheck.objects.get(pk=check.pk).finished, what="the re-run")
     finally:
@@ -480,6 +486,96 @@ def test_checks_requested_while_redis_is_down_all_run_once_it_is_back(
         stop_process_group(worker)
     assert set(Source.objects.values_list("status", flat=True)) == {"ok"}
     assert SourceCheck.objects.count() == 3
+
+
+# --- The sweeper and duplicate messages ---------------------------------------------------
+
+
+def queued_long_ago(source, minutes=20):
+    check = source.checks.get()
+    SourceCheck.objects.filter(pk=check.pk).update(
+        queued_at=timezone.now() - timedelta(minutes=minutes)
+    )
+    return check
+
+
+@pytest.mark.django_db
+def test_the_sweeper_sends_a_lost_check_again_once_per_stale_period(settings):
+    settings.SOURCE_CHECK_STALE_AFTER = 600
+    check = queued_long_ago(SourceFactory())  # its message never reached the broker
+    now = timezone.now()
+    assert sweep_stale_checks(now) == 1
+    check.refresh_from_db()
+    assert check.sent_at is not None and check.state == "queued"
+    # Beat's next sweeps, while that message waits in a long queue: no duplicate piles up.
+    assert sweep_stale_checks(now + timedelta(minutes=5)) == 0
+    assert sweep_stale_checks(now + timedelta(minutes=9)) == 0
+    # No worker took it within the stale period: presumed lost, sent again.
+    assert sweep_stale_checks(now + timedelta(minutes=11)) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeper_sends_a_stale_running_check_again_once_per_stale_period(settings):
+    settings.SOURCE_CHECK_STALE_AFTER = 600
+    check = SourceFactory().checks.get()
+    long_ago = timezone.now() - timedelta(minutes=20)
+    SourceCheck.objects.filter(pk=check.pk).update(
+        state="running", started_at=long_ago, sent_at=long_ago
+    )
+    now = timezone.now()
+    assert sweep_stale_checks(now) == 1  # its worker died
+    assert sweep_stale_checks(now + timedelta(minutes=5)) == 0
+
+
+@pytest.mark.django_db
+def test_a_check_waiting_for_its_host_is_not_swept(settings):
+    settings.SOURCE_CHECK_STALE_AFTER = 600
+    from claims.checking.hostslots import host_slot
+    from claims.tasks import check_source
+
+    host = f"busy-{time.monotonic_ns()}.example"
+    check = queued_long_ago(SourceFactory(url=f"https://{host}/chomage"))
+    limit = settings.SOURCE_FETCH_PER_HOST
+    with ExitStack() as slots:
+        assert all(slots.enter_context(host_slot(host)) for _ in range(limit))
+        result = check_source.apply(args=[check.pk]).get()
+    assert result == {"check": check.pk, "state": "waiting for the host"}
+    check.refresh_from_db()
+    assert check.state == "queued" and check.sent_at is not None
+    # Its message comes back every few seconds: the sweeper has nothing to add.
+    assert sweep_stale_checks() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["done", "running"])
+def test_a_duplicate_message_ends_at_once_instead_of_waiting_for_the_host(settings, state):
+    from claims.checking.hostslots import host_slot
+    from claims.tasks import check_source
+
+    host = f"busy-{time.monotonic_ns()}.example"
+    check = SourceFactory(url=f"https://{host}/chomage").checks.get()
+    # Finished, or just started by another worker.
+    SourceCheck.objects.filter(pk=check.pk).update(state=state, started_at=timezone.now())
+    with ExitStack() as slots:
+        for _ in range(settings.SOURCE_FETCH_PER_HOST):
+            slots.enter_context(host_slot(host))
+        assert check_source.apply(args=[check.pk]).get() is None
+    check.refresh_from_db()
+    assert (check.state, check.sent_at, check.deliveries) == (state, None, 0)
+
+
+@pytest.mark.django_db
+def test_a_recent_send_is_not_written_again(settings):
+    settings.SOURCE_CHECK_STALE_AFTER = 600
+    check = SourceFactory().checks.get()
+    note_sent(SourceCheck, check.pk)
+    first = SourceCheck.objects.get(pk=check.pk).sent_at
+    note_sent(SourceCheck, check.pk)  # seconds later, as a check waiting for its host is
+    assert SourceCheck.objects.get(pk=check.pk).sent_at == first
+    a_while_ago = timezone.now() - timedelta(seconds=61)  # a tenth of the stale period
+    SourceCheck.objects.filter(pk=check.pk).update(sent_at=a_while_ago)
+    note_sent(SourceCheck, check.pk)
+    assert SourceCheck.objects.get(pk=check.pk).sent_at > a_while_ago
 
 
 # --- Per-host limit, evidence, admin ------------------------------------------------------

@@ -136,7 +136,14 @@ def test_stale_jobs_are_sent_again_by_the_sweeper():
     stuck = ImportJob.objects.create(source="text", raw="Un texte.")
     ImportJob.objects.filter(pk=stuck.pk).update(created_at=old)
     ImportJob.objects.create(source="text", raw="Un autre texte.")  # just queued: left alone
-    assert sweep_stale_imports() == 1
+    now = timezone.now()
+    assert sweep_stale_imports(now) == 1
+    stuck.refresh_from_db()
+    assert stuck.sent_at is not None and stuck.state == "queued"
+    # That message may be waiting behind a long queue: the next sweeps add no duplicate...
+    assert sweep_stale_imports(now + timedelta(minutes=5)) == 0
+    # ...until it has waited the stale period too (and so has the job queued since).
+    assert sweep_stale_imports(now + timedelta(minutes=11)) == 2
 
 
 @pytest.mark.django_db

@@ -105,6 +105,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "published",
         "created_by",
         "created_at",
+        "sent_at",
         "started_at",
         "finished_at",
     ]

@@ -199,6 +199,7 @@ class SourceCheckAdmin(admin.ModelAdmin):
         "reason",
         "deliveries",
         "queued_at",
+        "sent_at",
         "started_at",
         "finished_at",
         "duration",

@@ -7,11 +7,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..models import LinkStatus, Quotation, Review, Source, SourceCheck
-from ..queueing import send_or_leave_queued
+from ..queueing import not_sent_since, note_sent, send_or_leave_queued
 from .perform import perform_check
 
 logger = logging.getLogger(__name__)
@@ -49,11 +49,29 @@ def source_url_changed(source):
     return request_check(source=source, reason="url changed")
 
 
-def enqueue(check_id):
+def enqueue(check_id, countdown=None):
     """Publish without waiting on a dead broker: the sweeper sends the check later."""
     from ..tasks import check_source
 
-    return send_or_leave_queued(check_source, check_id, "check")
+    sent = send_or_leave_queued(check_source, check_id, "check", countdown=countdown)
+    if sent:
+        note_sent(SourceCheck, check_id)
+    return sent
+
+
+def url_to_check(check_id):
+    """The URL a delivery of the check is to fetch; None when there is nothing left to do
+    (finished, gone, or running on another worker), so a duplicate message ends here."""
+    stale = timezone.now() - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+    return (
+        SourceCheck.objects.filter(pk=check_id)
+        .filter(
+            Q(state=SourceCheck.State.QUEUED)
+            | Q(state=SourceCheck.State.RUNNING, started_at__lte=stale)
+        )
+        .values_list("url", flat=True)
+        .first()
+    )
 
 
 def quotes_for(check):
@@ -255,12 +273,14 @@ def schedule_due_checks(now=None, limit=500):
 
 
 def sweep_stale_checks(now=None):
-    """Send again the checks left queued or running too long (Redis was down, a worker died)."""
+    """Send again the checks left queued or running too long (Redis was down, a worker died),
+    unless a message was sent for them since: that one may just be waiting in a long queue."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
-    checks = SourceCheck.objects.filter(
-        state=SourceCheck.State.QUEUED, queued_at__lte=stale
-    ) | SourceCheck.objects.filter(state=SourceCheck.State.RUNNING, started_at__lte=stale)
+    checks = SourceCheck.objects.filter(not_sent_since(stale)).filter(
+        Q(state=SourceCheck.State.QUEUED, queued_at__lte=stale)
+        | Q(state=SourceCheck.State.RUNNING, started_at__lte=stale)
+    )
     sent = 0
     for check_id in checks.values_list("pk", flat=True):
         sent += enqueue(check_id)

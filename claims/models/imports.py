@@ -58,6 +58,8 @@ class ImportJob(models.Model):
         related_name="import_jobs",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When a message for the job last went to the broker: the sweeper's clock (queueing.py).
+    sent_at = models.DateTimeField(_("last sent to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -171,6 +171,8 @@ class SourceCheck(models.Model):
     reason = models.CharField(_("why"), max_length=32, blank=True)
     deliveries = models.PositiveSmallIntegerField(_("deliveries"), default=0)
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # When a message for the check last went to the broker: the sweeper's clock (queueing.py).
+    sent_at = models.DateTimeField(_("last sent to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
