@@ -274,6 +274,39 @@ class TestAltered:
         assert verdict.verdict == "altered"
         assert verdict.differences == ("name: Borne → Macron",)
 
+    def test_a_name_swapped_at_the_very_start_is_compared(self):
+        # The closest passage leaves the quote's first words out when the page has others
+        # there: they must still be compared with the page's words in their place.
+        source = (
+            "Lors du débat, Marine Le Pen a promis de baisser les impôts de 10 milliards, et"
+            " Emmanuel Macron a répondu que la dette publique atteignait 3 000 milliards d'euros."
+        )
+        verdict = verify_quote(
+            "Le Pen a répondu que la dette publique atteignait 3 000 milliards", source
+        )
+        assert verdict.verdict == "altered"
+        assert verdict.differences == ("name: Le Pen → Emmanuel Macron",)
+        assert verdict.matched_text.startswith("Emmanuel Macron a répondu")
+        check_offsets(verdict, source)
+
+    def test_a_name_swapped_at_the_very_end_is_compared(self):
+        source = "La dette publique atteignait 3 000 milliards, selon Emmanuel Macron, mardi."
+        verdict = verify_quote("la dette publique atteignait 3 000 milliards, selon Le Pen", source)
+        assert verdict.verdict == "altered"
+        assert verdict.differences == ("name: Le Pen → Emmanuel Macron",)
+        check_offsets(verdict, source)
+
+    @pytest.mark.parametrize(
+        "quote",
+        [
+            "Il a répondu que la dette publique atteignait 3 000 milliards",  # no name quoted
+            "Franchement, la dette publique atteignait 3 000 milliards",  # words not on the page
+        ],
+    )
+    def test_other_first_words_are_no_swap(self, quote):
+        source = "Emmanuel Macron a répondu que la dette publique atteignait 3 000 milliards."
+        assert verify_quote(quote, source).verdict == "approximate"
+
     def test_swapped_compound_name(self):
         source = "Il a dit que, selon Marine Le Pen, la loi est injuste."
         verdict = verify_quote("selon Jean-Luc Mélenchon, la loi est injuste", source)

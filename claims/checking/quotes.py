@@ -206,18 +206,38 @@ def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) 
     # « la réforme au-delà de 2027 » quoted as « la réforme 2027 »: the quote's first or last
     # word, missing from the passage but among the four words outside, takes the edge back to
     # it if the passage stays close and that shows or clears a difference.
-    words, inside = _TOKEN.findall(wanted), _TOKEN.findall(searched, start, end)
+    # When that word is not there either, the quote's words left out at that edge face the
+    # page's words in their place, as many of them: « Le Pen a répondu » quoted where the page
+    # says « Emmanuel Macron a répondu » is a swapped name, not « a répondu » found.
+    passage = _TOKEN.findall(searched, start, end)
+    words, inside = _TOKEN.findall(wanted), set(passage)
     if words[0] not in inside:
         head = list(_TOKEN.finditer(searched, max(0, start - 60), start))[-4:]
-        start = next((m.start() for m in reversed(head) if m.group() == words[0]), start)
+        facing = _left_out(words, passage)
+        start = next(
+            (m.start() for m in reversed(head) if m.group() == words[0]),
+            head[-facing].start() if 0 < facing <= len(head) else start,
+        )
     if words[-1] not in inside:
         tail = list(_TOKEN.finditer(searched, end, end + 60))[:4]
-        end = next((m.end() for m in tail if m.group() == words[-1]), end)
+        facing = _left_out(words[::-1], passage[::-1])
+        end = next(
+            (m.end() for m in tail if m.group() == words[-1]),
+            tail[facing - 1].end() if 0 < facing <= len(tail) else end,
+        )
     score = fuzz.ratio(wanted, searched[start:end])
     wider = _differences(quote, wanted, page, start, end) if (start, end) != trimmed[:2] else ()
     if score >= close and (start, end) != trimmed[:2] and (wider or differences):
         return start, end, score, wider
     return *trimmed, differences
+
+
+def _left_out(words: list[str], passage: list[str]) -> int:
+    """How many of the quote's first ``words`` the passage left out: those before the word it
+    starts with (0 when it starts otherwise, « 60 % » for « 80 % »: its words face the quote's
+    already), up to four."""
+    count = next((i for i, word in enumerate(words) if word in passage), len(words))
+    return min(count, 4) if passage and count < len(words) and words[count] == passage[0] else 0
 
 
 def _align(wanted: str, searched: str, direct: int = 300) -> tuple[int, int]:
