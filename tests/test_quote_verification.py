@@ -229,6 +229,31 @@ class TestAltered:
         assert verdict.matched_text == "Le non-respect des règles"
         assert verdict.differences == ("negation: (none) → non",)
 
+    @pytest.mark.parametrize(
+        ("quote", "source", "difference"),
+        [
+            ("La loi est juste", "Il a dit que la loi est injuste.", "juste → injuste"),
+            ("Ce plan est possible", "Ce plan est impossible.", "possible → impossible"),
+            ("un accord irréaliste", "un accord réaliste et signé", "irréaliste → réaliste"),
+            ("The deal was fair to workers", "The deal was unfair to workers.", "fair → unfair"),
+        ],
+    )
+    def test_a_negating_prefix_is_a_negation(self, quote, source, difference):
+        verdict = verify_quote(quote, source)
+        assert verdict.verdict == "altered"
+        assert verdict.differences == (f"negation: {difference}",)
+
+    @pytest.mark.parametrize(
+        ("quote", "source"),
+        [
+            ("Il faut porter ces produits", "Il faut importer ces produits."),
+            ("Ils veulent placer les usines", "Ils veulent déplacer les usines."),
+        ],
+    )
+    def test_a_verb_with_a_prefix_is_no_negation(self, quote, source):
+        verdict = verify_quote(quote, source)
+        assert not [d for d in verdict.differences if d.startswith("negation")]
+
     def test_changed_month(self):
         verdict = verify_quote("Les 8 et 9 juin, 60 % des salariés de l'usine", SOURCE)
         assert verdict.verdict == "altered"

@@ -315,6 +315,8 @@ _CALENDAR = {
 # are left out: without « ne » they mean more and a person; with it, « ne » counts).
 _FRENCH_NE = re.compile(r"\bne\b|\bn'(?=\w)")
 _FRENCH_NEGATORS = re.compile(r"\b(?:pas|jamais|aucune?|rien|guère|nullement)\b")
+# « dé- » is left out: « placer » and « déplacer », « montrer » and « démontrer » are no opposites.
+_NEGATING_PREFIXES = {"in", "im", "il", "ir", "dés", "mal", "un", "dis", "non"}
 _OTHER_NEGATORS = re.compile(r"\b(?:non|not|never|no|none|nobody|nothing|nor|cannot)\b|n't\b")
 
 
@@ -326,6 +328,7 @@ def _differences(quote: str, wanted: str, page: _Page, begin: int, finish: int) 
     (said, said_markers), (written, written_markers) = _negation(wanted), _negation(passage_norm)
     if said != written:
         found.append(f"negation: {said_markers or '(none)'} → {written_markers or '(none)'}")
+    found += _opposites(wanted, passage_norm)
     quote, passage = unicodedata.normalize("NFKC", quote), unicodedata.normalize("NFKC", passage)
     found += _compare("date", _calendar(quote), _calendar(passage))
     return (*found, *_swapped_names(quote, passage, page))
@@ -388,6 +391,29 @@ def _negation(norm: str) -> tuple[int, str]:
     ne, adverbs = _FRENCH_NE.findall(norm), _FRENCH_NEGATORS.findall(norm)
     others = _OTHER_NEGATORS.findall(norm)
     return max(len(ne), len(adverbs)) + len(others), " ".join(ne + adverbs + others)
+
+
+def _opposites(said: str, written: str) -> list[str]:
+    """Words one text has where the other has them with a negating prefix: « juste » and
+    « injuste », « fair » and « unfair ». Verbs are left out: « porter » is not the opposite
+    of « importer », nor « cover » of « discover »."""
+    quoted, paged = Counter(_WORD.findall(said)), Counter(_WORD.findall(written))
+    extra, missing = quoted - paged, paged - quoted
+    found = []
+    for word in extra:
+        for other in missing:
+            base, negated = sorted((word, other), key=len)
+            prefix = negated[: len(negated) - len(base)]
+            if negated.endswith(base) and prefix in _NEGATING_PREFIXES and _not_a_verb(base):
+                found.append(f"negation: {word} → {other}")
+    return found
+
+
+def _not_a_verb(word: str) -> bool:
+    """Not a French infinitive (« porter », « vestir »), as far as its ending tells: « régulier »
+    and « fair » are not."""
+    infinitive = word.endswith("er") and not word.endswith("ier")
+    return len(word) >= 4 and not infinitive and not (word.endswith("ir") and word[-3] != "a")
 
 
 def _calendar(text: str) -> _Found:
