@@ -6,7 +6,6 @@ Every new source, and every source whose URL changes, gets a background check.
 from django.conf import settings
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
 from .api.feed import move_in_feed
 from .checking.checks import request_check, source_url_changed
@@ -21,10 +20,10 @@ from .models import (
     Review,
     Source,
     Speaker,
-    Tombstone,
 )
 from .publishing.freshness import touch_public_pages
 from .publishing.search import refresh_search_vectors
+from .publishing.verdicts import review_deleted
 
 
 @receiver(post_init, sender=Source)
@@ -176,7 +175,4 @@ def user_saved(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=Review)
 def leave_tombstone(sender, instance, **kwargs):
     """Partners who mirrored a public verdict must learn it was deleted (claims.api.feed)."""
-    if instance.state in (Review.State.PUBLISHED, Review.State.UNPUBLISHED):
-        Tombstone.objects.update_or_create(
-            review_id=instance.pk, defaults={"deleted_at": timezone.now()}
-        )
+    review_deleted(instance)

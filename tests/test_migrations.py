@@ -146,3 +146,19 @@ def test_0018_starts_each_reviews_last_editor_from_its_author():
     apps = migrate(latest())
     stored = apps.get_model("claims", "Review").objects.get(pk=review.pk)
     assert stored.last_edited_by_id == review.author_id
+
+
+def test_0020_sends_deletions_to_the_endpoints_that_hear_of_unpublication():
+    apps = migrate([("claims", "0019_sent_at")])
+    try:
+        Endpoint = apps.get_model("claims", "WebhookEndpoint")
+        hears = Endpoint.objects.create(name="A", url="https://a.example/hook", secret="s")
+        deaf = Endpoint.objects.create(
+            name="B", url="https://b.example/hook", secret="s", on_unpublish=False
+        )
+    finally:
+        apps = migrate(latest())
+    on_deletion = dict(
+        apps.get_model("claims", "WebhookEndpoint").objects.values_list("pk", "on_deletion")
+    )
+    assert on_deletion == {hears.pk: True, deaf.pk: False}

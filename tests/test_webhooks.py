@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.checking.fetching import FetchError, post
-from claims.models import Review, WebhookDelivery, WebhookEndpoint
+from claims.models import Review, Tombstone, WebhookDelivery, WebhookEndpoint
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 from claims.publishing.webhooks import (
     claim_attempt,
@@ -198,6 +198,53 @@ class TestEvents:
             partner_verifies(endpoint.secret, r["headers"], r["body"]) for r in receiver.requests
         )
 
+    def test_deleting_a_public_verdict_sends_its_deletion(
+        self, receiver, settings, django_capture_on_commit_callbacks
+    ):
+        settings.PUBLIC_BASE_URL = "https://verif.example.org"
+        endpoint = endpoint_for(receiver)
+        endpoint_for(receiver, on_deletion=False)
+        review = ReviewFactory()
+        with django_capture_on_commit_callbacks() as callbacks:
+            review.delete()
+        assert len(webhook_callbacks(callbacks)) == 1
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.endpoint, delivery.event, delivery.review) == (
+            endpoint,
+            "review.deleted",
+            None,
+        )
+        deliver(delivery.pk)
+        (request,) = receiver.requests
+        body = json.loads(request["body"])
+        assert body["event"] == "review.deleted" == request["headers"]["x-factcheck-event"]
+        assert partner_verifies(endpoint.secret, request["headers"], request["body"])
+        tombstone = Tombstone.objects.get(review_id=body["review"]["id"])
+        assert body["review"] == {
+            "id": tombstone.review_id,
+            "url": None,  # the page is gone
+            "api_url": f"https://verif.example.org/api/v1/reviews/{tombstone.review_id}/",
+            "updated_at": tombstone.deleted_at.isoformat(),
+        }
+
+    @pytest.mark.parametrize("state", ["unpublished", "published"])
+    def test_a_verdict_deleted_with_its_claim_sends_its_deletion(
+        self, receiver, state, django_capture_on_commit_callbacks
+    ):
+        endpoint_for(receiver)
+        review = ReviewFactory(state=state)
+        with django_capture_on_commit_callbacks():
+            review.claim.delete()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.event == "review.deleted"
+        assert delivery.payload["review"]["id"] == review.pk
+
+    @pytest.mark.parametrize("state", ["draft", "in_review"])
+    def test_deleting_a_verdict_never_public_sends_nothing(self, receiver, state):
+        endpoint_for(receiver)
+        ReviewFactory(state=state, published_at=None).delete()
+        assert not WebhookDelivery.objects.exists() and not Tombstone.objects.exists()
+
     def test_inactive_endpoints_get_nothing(self, receiver, django_capture_on_commit_callbacks):
         endpoint_for(receiver, active=False)
         with django_capture_on_commit_callbacks(execute=True):
@@ -347,11 +394,13 @@ class TestAdmin:
             follow=True,
         )
         endpoint = WebhookEndpoint.objects.get()
-        assert (endpoint.on_publish, endpoint.on_correct, endpoint.on_unpublish) == (
-            True,
-            False,
-            False,
+        subscribed = (
+            endpoint.on_publish,
+            endpoint.on_correct,
+            endpoint.on_unpublish,
+            endpoint.on_deletion,
         )
+        assert subscribed == (True, False, False, False)
         assert endpoint.created_by is not None and len(endpoint.secret) >= 40
         assert endpoint.secret in response.content.decode()
         page = staff_client.get(
@@ -396,6 +445,11 @@ class TestAdmin:
             == 200
         )
         assert staff_client.get(reverse("admin:claims_webhookdelivery_add")).status_code == 403
+        deleted = ReviewFactory()
+        deleted_id = deleted.pk
+        deleted.delete()
+        log = staff_client.get(changelist, {"event__exact": "review.deleted"}).content.decode()
+        assert "verdict supprimé" in log and f'<td class="field-verdict">{deleted_id}</td>' in log
         with django_capture_on_commit_callbacks() as callbacks:
             staff_client.post(
                 changelist, {"action": "send_again", "_selected_action": [delivery.pk]}

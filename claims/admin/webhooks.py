@@ -10,17 +10,19 @@ from ..models import WebhookDelivery, WebhookEndpoint
 from ..models.webhooks import new_webhook_secret
 from ..publishing.webhooks import send_again
 
+SUBSCRIPTIONS = ["on_publish", "on_correct", "on_unpublish", "on_deletion"]
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
-    list_display = ["name", "url", "on_publish", "on_correct", "on_unpublish", "active"]
+    list_display = ["name", "url", *SUBSCRIPTIONS, "active"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
     readonly_fields = ["secret", "created_by", "created_at"]
     actions = ["rotate_secret"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "url", "on_publish", "on_correct", "on_unpublish", "active"]
+        fields = ["name", "url", *SUBSCRIPTIONS, "active"]
         return [*fields, *(self.readonly_fields if obj else [])]
 
     def save_model(self, request, obj, form, change):
@@ -88,7 +90,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("verdict"), ordering="review_id")
     def verdict(self, delivery):
-        return delivery.review_id  # the id, as in the payload: no query per row
+        # The payload's id: no query per row, and still there once the verdict is deleted.
+        return delivery.payload.get("review", {}).get("id", delivery.review_id)
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,7 @@ class WebhookEvent(models.TextChoices):
     PUBLISHED = "review.published", _("verdict published")
     CORRECTED = "review.corrected", _("verdict corrected")
     UNPUBLISHED = "review.unpublished", _("verdict unpublished")
+    DELETED = "review.deleted", _("verdict deleted")
 
 
 class WebhookEndpoint(models.Model):
@@ -34,6 +35,11 @@ class WebhookEndpoint(models.Model):
     on_publish = models.BooleanField(_("on publication"), default=True)
     on_correct = models.BooleanField(_("on correction"), default=True)
     on_unpublish = models.BooleanField(_("on unpublication"), default=True)
+    on_deletion = models.BooleanField(
+        _("on deletion"),
+        default=True,
+        help_text=_("A verdict that was public once is deleted for good."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,6 +55,7 @@ class WebhookEndpoint(models.Model):
         WebhookEvent.PUBLISHED: "on_publish",
         WebhookEvent.CORRECTED: "on_correct",
         WebhookEvent.UNPUBLISHED: "on_unpublish",
+        WebhookEvent.DELETED: "on_deletion",
     }
 
     class Meta:

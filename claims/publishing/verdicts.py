@@ -1,4 +1,5 @@
-"""Publishing, correcting and unpublishing verdicts: the only ways a verdict goes public.
+"""Publishing, correcting, unpublishing and deleting verdicts: the only ways a verdict goes
+public, and what partners learn when one leaves.
 
 Each needs the editor's permission (``claims.workflow.roles``) and is logged in the history.
 """
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Claim, Correction, Review, WebhookEvent
+from ..models import Claim, Correction, Review, Tombstone, WebhookEvent
 from ..workflow.errors import NotAllowed, WorkflowError
 from ..workflow.history import record
 from ..workflow.reviews import (
@@ -168,3 +169,16 @@ def unpublish_review(review, user):
     _set_claim_status(review.claim, Claim.Status.SELECTED, user, _("Verdict unpublished"))
     queue_event(review, WebhookEvent.UNPUBLISHED)
     return review
+
+
+def review_deleted(review, now=None):
+    """After a review's row is deleted (by a superuser, or with its claim): if it was public
+    once, partners learn it is gone, through a feed tombstone and a ``review.deleted`` event."""
+    if review.state not in (Review.State.PUBLISHED, Review.State.UNPUBLISHED):
+        return None
+    now = now or timezone.now()
+    tombstone, _created = Tombstone.objects.update_or_create(
+        review_id=review.pk, defaults={"deleted_at": now}
+    )
+    queue_event(review, WebhookEvent.DELETED, now)
+    return tombstone

@@ -37,35 +37,42 @@ STALE_AFTER = timedelta(minutes=5)
 LEASE_MARGIN = 30
 
 
-def review_payload(review, event):
-    """The event as stored; ``sent_at`` is added at each attempt."""
+def review_payload(review, event, now=None):
+    """The event as stored; ``sent_at`` is added at each attempt. A deleted verdict has no
+    page any more (``url`` is null) and was last updated when it was deleted."""
     base = settings.PUBLIC_BASE_URL
-    # The page in the verdict's own language, the same ``url`` as the partner API gives.
-    with translation.override(review.language or settings.LANGUAGE_CODE):
-        page = reverse("public:verdict", kwargs={"pk": review.pk, "slug": review.slug})
     api = reverse("api:review-detail", kwargs={"pk": review.pk})
+    if event == WebhookEvent.DELETED:
+        url, updated_at = None, now or timezone.now()
+    else:
+        # The page in the verdict's own language, the same ``url`` as the partner API gives.
+        with translation.override(review.language or settings.LANGUAGE_CODE):
+            page = reverse("public:verdict", kwargs={"pk": review.pk, "slug": review.slug})
+        url, updated_at = f"{base}{page}", review.updated_at
     return {
         "event": str(WebhookEvent(event)),
         "review": {
             "id": review.pk,
-            "url": f"{base}{page}",
+            "url": url,
             "api_url": f"{base}{api}",
-            "updated_at": review.updated_at.isoformat(),
+            "updated_at": updated_at.isoformat(),
         },
     }
 
 
-def queue_event(review, event):
+def queue_event(review, event, now=None):
     """Create one delivery per active endpoint subscribed to ``event`` and send them to the
     workers once the current transaction commits. Returns the deliveries."""
     event = WebhookEvent(event)
     endpoints = WebhookEndpoint.objects.filter(
         active=True, **{WebhookEndpoint.EVENT_FIELDS[event]: True}
     )
-    payload = review_payload(review, event)
+    payload = review_payload(review, event, now)
+    # A deleted verdict's row is gone: its deliveries keep its id in the payload only.
+    linked = None if event == WebhookEvent.DELETED else review
     deliveries = [
         WebhookDelivery.objects.create(
-            endpoint=endpoint, event=event, review=review, payload=payload
+            endpoint=endpoint, event=event, review=linked, payload=payload
         )
         for endpoint in endpoints
     ]
