@@ -49,6 +49,16 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_ports(name, default):
+    value = env(name).strip() or default
+    ports = [port.strip() for port in value.split(",")]
+    if not all(port.isdigit() and 0 < int(port) < 65536 for port in ports):
+        raise ImproperlyConfigured(
+            f"{name} must be TCP ports separated by commas, such as 80,443; not {value!r}"
+        )
+    return frozenset(int(port) for port in ports)
+
+
 DEBUG = env_bool("DEBUG", True)
 
 # The development key is only ever used with DEBUG on; production must bring its own.
@@ -380,6 +390,10 @@ SOURCE_CHECK_STALE_AFTER = env_int("SOURCE_CHECK_STALE_AFTER", 600)
 # CIDRs the source fetcher may reach although they are private or loopback.
 # Only for tests and local setups: in production this reopens server-side request forgery.
 SOURCE_FETCH_ALLOWED_NETWORKS = env("SOURCE_FETCH_ALLOWED_NETWORKS")
+# Ports the fetcher may reach on a public address: web servers'. Any other (SMTP's 25, a
+# database's) would let a typed URL speak HTTP to a service that is no web site, from our
+# address. The networks above are exempt.
+SOURCE_FETCH_ALLOWED_PORTS = env_ports("SOURCE_FETCH_ALLOWED_PORTS", "80,443,8080,8443")
 
 # Partner webhooks (claims/publishing/webhooks.py): attempts per event, and the seconds
 # before each retry (the last delay repeats).

@@ -26,6 +26,7 @@ from claims.checking.fetching import (
     FetchError,
     fetch,
     is_blocked_address,
+    post,
     resolve_and_check,
 )
 
@@ -350,6 +351,42 @@ def test_a_redirect_to_a_blocked_address_is_never_followed(
     assert error.value.kind == "blocked"
     assert connections == [("127.0.0.1", server.port)]
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_public_host_is_reached_on_web_ports_only(dns, connections, method):
+    # Port 25 answers HTTP with nothing a newsroom wants, and speaking to a mail server from
+    # our address because of a typed URL is what the port rule stops, before any connection.
+    dns.answers["mail.test"] = [["93.184.216.34"]]
+    with pytest.raises(FetchError) as error:
+        if method == "get":
+            fetch("http://mail.test:25/")
+        else:
+            post("http://mail.test:25/", b"{}")
+    assert (error.value.kind, str(error.value)) == ("blocked", "port 25 is not a web server's port")
+    assert connections == []
+
+
+def test_a_redirect_to_a_port_that_is_no_web_port_is_never_followed(server, dns, connections):
+    dns.answers["mail.test"] = [["93.184.216.34"]]
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/redirect?to=http://mail.test:6379/"), allowed_networks=LOOPBACK)
+    assert error.value.kind == "blocked" and "port 6379" in str(error.value)
+    assert connections == [("127.0.0.1", server.port)]
+
+
+@pytest.mark.parametrize("port", [80, 443, 8080, 8443])
+def test_web_ports_are_allowed_on_a_public_address(connections, port):
+    assert resolve_and_check("93.184.216.34", port) == ["93.184.216.34"]
+    assert connections == []
+
+
+def test_the_web_ports_come_from_the_setting(settings, connections):
+    settings.SOURCE_FETCH_ALLOWED_PORTS = frozenset({443, 8000})
+    assert resolve_and_check("93.184.216.34", 8000) == ["93.184.216.34"]
+    with pytest.raises(FetchError):
+        resolve_and_check("93.184.216.34", 80)
+    assert connections == []
 
 
 def test_the_escape_hatch_is_no_wider_than_listed(server, settings):

@@ -87,6 +87,8 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
         ({"LANGUAGE_CODE": "de"}, "LANGUAGE_CODE must be one of fr, en"),
         ({"PUBLIC_BASE_URL": "https://verif.example.org/fr"}, "PUBLIC_BASE_URL must be an origin"),
         ({"PUBLIC_BASE_URL": "verif.example.org"}, "PUBLIC_BASE_URL must be an origin"),
+        ({"SOURCE_FETCH_ALLOWED_PORTS": "80,https"}, "SOURCE_FETCH_ALLOWED_PORTS must be TCP"),
+        ({"SOURCE_FETCH_ALLOWED_PORTS": "80,70000"}, "SOURCE_FETCH_ALLOWED_PORTS must be TCP"),
         ({"ORGANISATION_URL": "javascript:alert(1)"}, "ORGANISATION_URL is not a valid url"),
         (
             {"ORGANISATION_TRANSPARENCY_URL": "www.example.org/about"},

@@ -117,9 +117,17 @@ def is_blocked_address(ip: IPAddress, allowed_networks: Iterable | str = ()) -> 
     return not ip.is_global or any(ip in network for network in _BLOCKED_NETWORKS)
 
 
-def resolve_and_check(host: str, port: int, allowed_networks: Iterable | str = ()) -> list[str]:
-    """Resolve ``host`` once and return its addresses, or raise if any of them is blocked."""
+def resolve_and_check(
+    host: str,
+    port: int,
+    allowed_networks: Iterable | str = (),
+    allowed_ports: Iterable[int] | None = None,
+) -> list[str]:
+    """Resolve ``host`` once and return its addresses, or raise if any of them is blocked, or
+    is public and ``port`` is not a web port (``allowed_ports``, by default the setting)."""
     networks = _networks(allowed_networks)
+    if allowed_ports is None:
+        allowed_ports = getattr(settings, "SOURCE_FETCH_ALLOWED_PORTS", _DEFAULT_PORTS.values())
     try:
         # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
         # connect() would, so legacy numeric forms get no special treatment here.
@@ -138,6 +146,10 @@ def resolve_and_check(host: str, port: int, allowed_networks: Iterable | str = (
         if blocked:
             # The address stays out of the message: it would map internal names for the user.
             raise FetchError("blocked", f"{host} points to a private or reserved address")
+        if port not in allowed_ports and not any(
+            ipaddress.ip_address(ip) in network for network in networks
+        ):
+            raise FetchError("blocked", f"port {port} is not a web server's port")
     return ips
 
 
