@@ -174,6 +174,39 @@ class TestRunCheck:
         source.refresh_from_db()
         assert (third.changed, source.status) == (True, LinkStatus.CHANGED)
 
+    def test_what_moves_at_every_load_is_no_change(self, source_pages):
+        # A script nonce, a clock and an ad rotate on each request; the article does not.
+        def page(load, article=PAGE):
+            extra = (
+                f'<script nonce="n{load}">var t={load};</script>'
+                f'<aside>Publicité {load} – il est {load}h</aside></body>'
+            )
+            return html(article.replace("</body>", extra))
+
+        source_pages.pages["/chomage"] = page(1)
+        source = self.source(source_pages)
+        first, _ = run_check(self.latest(source).pk)
+        source_pages.pages["/chomage"] = page(2)
+        again, _ = run_check(request_check(source=source, reason="recheck").pk)
+        again.refresh_from_db()
+        first.refresh_from_db()
+        assert again.content_sha256 != first.content_sha256  # other bytes...
+        source.refresh_from_db()
+        assert (again.changed, source.status) == (False, LinkStatus.OK)  # ...the same article
+        source_pages.pages["/chomage"] = page(3, PAGE.replace("180 000", "150 000"))
+        third, _ = run_check(request_check(source=source, reason="recheck").pk)
+        third.refresh_from_db()
+        source.refresh_from_db()
+        assert (third.changed, source.status) == (True, LinkStatus.CHANGED)
+
+    def test_a_retitled_page_has_changed(self, source_pages):
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+        source_pages.pages["/chomage"] = html(PAGE.replace("4e trimestre", "3e trimestre"))
+        again, _ = run_check(request_check(source=source, reason="recheck").pk)
+        again.refresh_from_db()
+        assert again.changed is True
+
     def test_a_new_url_starts_its_link_status_over(self, source_pages):
         source_pages.pages["/gone"] = (404, "text/html", b"gone")
         source_pages.pages["/chomage"] = html()

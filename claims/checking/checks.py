@@ -172,7 +172,7 @@ def save_outcome(check, outcome):
     check.started_at = check.started_at or now
     if outcome.ok:
         previous = _previous_success(check)
-        check.changed = None if previous is None else previous.content_sha256 != outcome.sha256
+        check.changed = None if previous is None else content_changed(previous, outcome)
         check.state = SourceCheck.State.DONE
         _keep_snapshot(check, outcome)
     else:
@@ -180,6 +180,15 @@ def save_outcome(check, outcome):
     check.save()
     _update_link_status(check, outcome)
     return check
+
+
+def content_changed(previous, outcome):
+    """Whether the page says something else than at the ``previous`` check: its title and main
+    text when it has some (a script nonce, a clock or an ad around them moves at every load),
+    else its bytes."""
+    if previous.text or outcome.text:
+        return (previous.title, previous.text) != (outcome.title, outcome.text)
+    return previous.content_sha256 != outcome.sha256
 
 
 def _previous_success(check):
