@@ -10,7 +10,7 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals, system_checks  # noqa: F401 - connect the receivers and checks
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

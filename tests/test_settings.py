@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "factcheck.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
+    "PUBLIC_BASE_URL": "https://factcheck.example.org",
 }
 
 SHOW_SETTINGS = """
@@ -47,6 +48,13 @@ def test_production_values_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_asks_for_the_public_origin_that_webhooks_need():
+    env = subprocess_env(**{**PRODUCTION, "PUBLIC_BASE_URL": None})
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "claims.W001" in result.stderr and "PUBLIC_BASE_URL is not set" in result.stderr
 
 
 def test_development_defaults_need_nothing():
@@ -107,9 +115,8 @@ def test_unsafe_production_settings_are_refused(env, message):
 
 
 def test_the_path_a_site_is_served_under_comes_from_the_environment():
-    env = subprocess_env(
-        **PRODUCTION, PUBLIC_BASE_URL="https://verif.example.org/", FORCE_SCRIPT_NAME="/verif/"
-    )
+    site = {"PUBLIC_BASE_URL": "https://verif.example.org/", "FORCE_SCRIPT_NAME": "/verif/"}
+    env = subprocess_env(**{**PRODUCTION, **site})
     script = "from django.conf import settings as s; print(s.PUBLIC_BASE_URL, s.FORCE_SCRIPT_NAME)"
     result = manage("shell", "--no-imports", "-c", script, env=env)
     assert result.stdout.split() == ["https://verif.example.org", "/verif"], result.stderr
