@@ -18,7 +18,19 @@ from .importing import (
 )
 
 MIN_ARTICLE_WORDS = 15
-_HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
+# Pasted or uploaded HTML starts with an element, maybe after a byte-order mark, an XML
+# declaration (XHTML) or comments; a fragment copied out of a page may start anywhere, but its
+# paragraphs close.
+_ELEMENTS = (
+    rb"html|head|body|meta|title|link|style|script|article|section|main|header|footer|nav|aside"
+    rb"|div|p|h[1-6]|span|figure|table|ul|ol|li|blockquote|a|b|i|em|strong|br|img|font|center"
+)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"(?:<!doctype\s+html|<(?:" + _ELEMENTS + rb")(?=[\s/>]))",
+    re.I | re.S,
+)
+_CLOSING_BLOCK = re.compile(rb"</(?:p|div|h[1-6]|li|article|section|blockquote|td|tr)\s*>", re.I)
 
 
 @dataclass
@@ -36,7 +48,10 @@ def is_url(value):
 
 
 def looks_like_html(data, name=""):
-    return name.lower().endswith((".html", ".htm")) or bool(_HTML_START.match(data[:2048]))
+    """Whether ``data`` (bytes) is HTML to extract rather than text to keep as it is."""
+    if name.lower().endswith((".html", ".htm", ".xhtml")) or _HTML_START.match(data[:4096]):
+        return True
+    return len(_CLOSING_BLOCK.findall(data[:8192])) >= 3
 
 
 def document_from_bytes(data, name="input", url=""):

@@ -110,6 +110,18 @@ def test_bad_input_is_refused_by_the_form_and_nothing_is_queued(staff_client, da
 
 
 @pytest.mark.django_db
+def test_html_pasted_from_a_page_is_imported_without_its_markup():
+    paragraphs = "".join(f"<p>{line}</p>" for line in SAMPLE_ARTICLE.read_text().splitlines())
+    job = ImportJob.objects.create(source="text", raw=f"<section>{paragraphs}</section>")
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    article = Article.objects.get()
+    assert "<p>" not in article.body and "Poutine" in article.body
+    assert not Claim.objects.filter(text__contains="<").exists()
+
+
+@pytest.mark.django_db
 def test_running_a_finished_job_again_changes_nothing():
     job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
     run_import_job(job.pk)

@@ -1,0 +1,56 @@
+"""What a newsroom hands in — pasted text or HTML, an uploaded file — read as article text:
+HTML is recognised however it starts, and its markup never reaches the stored text."""
+
+import pytest
+
+from claims.documents import document_from_bytes, looks_like_html
+
+PARAGRAPHS = (
+    "<p>Le taux de chômage a reculé à 7,1 % de la population active au quatrième trimestre"
+    " 2024, selon l'Insee.</p><p>Il s'agit du niveau le plus bas depuis 1982, a souligné"
+    " le ministre du Travail lors d'un point presse à Paris.</p>"
+    "<p>Les syndicats contestent ces chiffres.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        f"<!DOCTYPE html><html><body><article>{PARAGRAPHS}</article></body></html>",
+        f"<section><h1>Chômage</h1>{PARAGRAPHS}</section>",
+        f"<main>{PARAGRAPHS}</main>",
+        f"<h2>Chômage</h2>{PARAGRAPHS}",
+        f'<meta charset="utf-8"><title>Chômage</title>{PARAGRAPHS}',
+        f"<!-- copié depuis le site -->\n<div>{PARAGRAPHS}</div>",
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+        f' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html><body>'
+        f"{PARAGRAPHS}</body></html>",
+        f"\ufeff<span>Par l'AFP</span>{PARAGRAPHS}",
+        # A fragment copied from the middle of a page: text first, then closing paragraphs.
+        f"publié le 13 février 2025</span>{PARAGRAPHS}",
+    ],
+)
+def test_pasted_html_is_extracted_however_it_starts(pasted):
+    data = pasted.encode("utf-8")
+    assert looks_like_html(data)
+    document = document_from_bytes(data, name="text")
+    assert "reculé à 7,1 %" in document.text
+    assert "<" not in document.text and ">" not in document.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le taux de chômage a reculé à 7,1 %, un chiffre < 8 % pour la première fois depuis 1982.",
+        "<Paris> Le taux de chômage a reculé à 7,1 % au quatrième trimestre 2024.",
+        "Le balisage <p> ouvre un paragraphe ; le ministre l'a rappelé aux élèves.",
+    ],
+)
+def test_text_that_mentions_angle_brackets_stays_text(text):
+    data = text.encode("utf-8")
+    assert not looks_like_html(data)
+    assert document_from_bytes(data, name="text").text == text
+
+
+def test_an_html_file_is_html_by_its_name():
+    assert looks_like_html(b"Le chomage a recule.", name="depeche.xhtml")
