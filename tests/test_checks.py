@@ -179,7 +179,7 @@ class TestRunCheck:
         def page(load, article=PAGE):
             extra = (
                 f'<script nonce="n{load}">var t={load};</script>'
-                f'<aside>Publicité {load} – il est {load}h</aside></body>'
+                f"<aside>Publicité {load} – il est {load}h</aside></body>"
             )
             return html(article.replace("</body>", extra))
 
