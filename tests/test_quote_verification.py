@@ -244,13 +244,33 @@ class TestAltered:
         assert verdict.differences == (f"negation: {difference}",)
 
     @pytest.mark.parametrize(
+        ("quote", "source", "difference"),
+        [
+            ("des mesures légales", "des mesures illégales", "légales → illégales"),
+            ("les salaires sont égaux", "les salaires sont inégaux", "égaux → inégaux"),
+            ("He was treated fairly", "He was treated unfairly.", "fairly → unfairly"),
+        ],
+    )
+    def test_an_inflected_opposite_is_a_negation(self, quote, source, difference):
+        verdict = verify_quote(quote, source)
+        assert verdict.verdict == "altered"
+        assert verdict.differences == (f"negation: {difference}",)
+
+    @pytest.mark.parametrize(
         ("quote", "source"),
         [
             ("Il faut porter ces produits", "Il faut importer ces produits."),
+            ("Ils ont porté ces produits", "Ils ont importé ces produits."),
             ("Ils veulent placer les usines", "Ils veulent déplacer les usines."),
+            ("Le cours du ministre a duré une heure", "Le discours du ministre a duré une heure."),
+            ("Une pression sur les salaires", "Une impression sur les salaires."),
+            ("La formation des chômeurs", "L'information des chômeurs."),
+            ("un rapport cité par le ministre", "un rapport incité par le ministre"),
+            ("They will close the report", "They will disclose the report."),
+            ("Their come rose by 3 %", "Their income rose by 3 %."),
         ],
     )
-    def test_a_verb_with_a_prefix_is_no_negation(self, quote, source):
+    def test_a_prefix_that_makes_another_word_is_no_negation(self, quote, source):
         verdict = verify_quote(quote, source)
         assert not [d for d in verdict.differences if d.startswith("negation")]
 

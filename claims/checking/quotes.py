@@ -316,7 +316,30 @@ _CALENDAR = {
 _FRENCH_NE = re.compile(r"\bne\b|\bn'(?=\w)")
 _FRENCH_NEGATORS = re.compile(r"\b(?:pas|jamais|aucune?|rien|guère|nullement)\b")
 # « dé- » is left out: « placer » and « déplacer », « montrer » and « démontrer » are no opposites.
-_NEGATING_PREFIXES = {"in", "im", "il", "ir", "dés", "mal", "un", "dis", "non"}
+# « non- » is no prefix here: « non-respect » is two words, and « non » a negation already.
+_NEGATING_PREFIXES = {"in", "im", "il", "ir", "dés", "mal", "un", "dis"}
+# Words whose prefixed form is their opposite, in their dictionary form. A list, not a rule:
+# the prefix alone makes « discours » of « cours », « information » of « formation ».
+# fmt: off
+_NEGATABLE = frozenset(
+    """
+    juste possible exact égal légal légitime réaliste responsable acceptable capable compétent
+    cohérent efficace utile connu certain constitutionnel conforme correct fondé honnête
+    populaire favorable probable supportable sincère transparent démocratique logique moral
+    normal officiel réel régulier stable dépendant visible contestable croyable vraisemblable
+    équitable humain volontaire sensé satisfaisant suffisant tolérable habituel raisonnable
+    précis complet accord avantage égalité justice sécurité stabilité certitude capacité
+    efficacité légalité responsabilité compétence cohérence dépendance tolérance activité actif
+    exactitude honnêteté
+    fair true happy able likely lawful legal possible responsible accurate correct fortunate
+    honest justified acceptable constitutional democratic known sustainable stable popular
+    affordable safe sure clear equal official reasonable employment employed agree approve
+    advantage trust loyal capable competent consistent credible effective efficient relevant
+    eligible dependent visible valid regular rational moral convenient healthy precise complete
+    certain secure security equality justice fairness
+""".split()  # noqa: SIM905 - a word list reads better as words
+)
+# fmt: on
 _OTHER_NEGATORS = re.compile(r"\b(?:non|not|never|no|none|nobody|nothing|nor|cannot)\b|n't\b")
 
 
@@ -394,9 +417,9 @@ def _negation(norm: str) -> tuple[int, str]:
 
 
 def _opposites(said: str, written: str) -> list[str]:
-    """Words one text has where the other has them with a negating prefix: « juste » and
-    « injuste », « fair » and « unfair ». Verbs are left out: « porter » is not the opposite
-    of « importer », nor « cover » of « discover »."""
+    """Words one text has where the other has them with a negating prefix that makes their
+    opposite: « juste » and « injuste », « possibles » and « impossibles », « fair » and
+    « unfair »; not « cours » and « discours »."""
     quoted, paged = Counter(_WORD.findall(said)), Counter(_WORD.findall(written))
     extra, missing = quoted - paged, paged - quoted
     found = []
@@ -404,16 +427,22 @@ def _opposites(said: str, written: str) -> list[str]:
         for other in missing:
             base, negated = sorted((word, other), key=len)
             prefix = negated[: len(negated) - len(base)]
-            if negated.endswith(base) and prefix in _NEGATING_PREFIXES and _not_a_verb(base):
+            if negated.endswith(base) and prefix in _NEGATING_PREFIXES and _negatable(base):
                 found.append(f"negation: {word} → {other}")
     return found
 
 
-def _not_a_verb(word: str) -> bool:
-    """Not a French infinitive (« porter », « vestir »), as far as its ending tells: « régulier »
-    and « fair » are not."""
-    infinitive = word.endswith("er") and not word.endswith("ier")
-    return len(word) >= 4 and not infinitive and not (word.endswith("ir") and word[-3] != "a")
+def _negatable(word: str) -> bool:
+    """Whether ``word``, inflected or not (« légales », « égaux », « fairly »), is listed."""
+    forms = {word}
+    for ending, replacement in _INFLECTIONS:
+        if word.endswith(ending):
+            forms.add(word[: len(word) - len(ending)] + replacement)
+    return not forms.isdisjoint(_NEGATABLE)
+
+
+_INFLECTIONS = (("aux", "al"), ("elles", "el"), ("elle", "el"), ("es", ""), ("s", ""), ("e", ""))
+_INFLECTIONS += (("ly", ""), ("ily", "y"))
 
 
 def _calendar(text: str) -> _Found:
