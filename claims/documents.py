@@ -24,9 +24,12 @@ MIN_ARTICLE_WORDS = 15
 _ELEMENTS = (
     rb"html|head|body|meta|title|link|style|script|article|section|main|header|footer|nav|aside"
     rb"|div|p|h[1-6]|span|figure|table|ul|ol|li|blockquote|a|b|i|em|strong|br|img|font|center"
+    rb"|template|svg|noscript|form|picture|dl|hr|time|small|u|s|q|cite|pre|code|iframe|video"
 )
+# Each comment matches one way only, and possessively: « .*? » could run past a « --> » into
+# the next comment, and a run of comments before no element took exponential time.
 _HTML_START = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*+-->\s*)*+"
     rb"(?:<!doctype\s+html|<(?:" + _ELEMENTS + rb")(?=[\s/>]))",
     re.I | re.S,
 )

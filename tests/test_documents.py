@@ -1,6 +1,8 @@
 """What a newsroom hands in — pasted text or HTML, an uploaded file — read as article text:
 HTML is recognised however it starts, and its markup never reaches the stored text."""
 
+import signal
+
 import pytest
 
 from claims.documents import document_from_bytes, looks_like_html
@@ -54,3 +56,22 @@ def test_text_that_mentions_angle_brackets_stays_text(text):
 
 def test_an_html_file_is_html_by_its_name():
     assert looks_like_html(b"Le chomage a recule.", name="depeche.xhtml")
+
+
+def _hung(signum, frame):
+    raise AssertionError("looks_like_html did not return: the pattern backtracks")
+
+
+def test_a_run_of_comments_before_no_element_is_text_at_once():
+    # A pattern that could read comments several ways took seconds at 22 comments, doubling
+    # with each: a worker hung on a pasted page. Here 60 of them would never end, so an alarm
+    # turns that hang into a failure (it is no speed goal: the answer takes milliseconds).
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(30)
+    try:
+        assert not looks_like_html(b"<!---->" * 60 + b"x")
+        assert not looks_like_html(b"<!-- a -->" * 2000 + b"x")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert looks_like_html(b"<!-- a --><!-- b -->\n<template><p>x</p></template>")
