@@ -27,6 +27,7 @@ from claims.checking.fetching import (
     fetch,
     is_blocked_address,
     post,
+    refused_port,
     resolve_and_check,
 )
 
@@ -379,6 +380,27 @@ def test_a_redirect_to_a_port_that_is_no_web_port_is_never_followed(server, dns,
 def test_web_ports_are_allowed_on_a_public_address(connections, port):
     assert resolve_and_check("93.184.216.34", port) == ["93.184.216.34"]
     assert connections == []
+
+
+@pytest.mark.parametrize("address", ["10.0.0.5", "::ffff:10.0.0.5", "64:ff9b::a00:5"])
+def test_allowed_networks_are_exempt_from_the_port_rule_in_every_form(address):
+    # A DNS64 resolver answers 64:ff9b::a00:5 for 10.0.0.5: the same host, the same exemption.
+    assert resolve_and_check(address, 9000, "10.0.0.0/8") == [address]
+
+
+@pytest.mark.parametrize(
+    "url, refused",
+    [
+        ("https://partner.example/hooks", None),
+        ("https://partner.example:8443/hooks", None),
+        ("https://partner.example:9443/hooks", 9443),
+        ("http://127.0.0.2:9000/hooks", None),  # in the allowed networks set below
+        ("http://127.0.0.3:9000/hooks", 9000),
+    ],
+)
+def test_forms_learn_which_ports_the_fetcher_refuses(settings, url, refused):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.2/32"
+    assert refused_port(url) == refused
 
 
 def test_the_web_ports_come_from_the_setting(settings, connections):

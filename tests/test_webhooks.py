@@ -408,6 +408,16 @@ class TestAdmin:
         ).content.decode()
         assert endpoint.secret in page and "Secret de signature" in page
 
+    def test_an_endpoint_on_a_port_deliveries_cannot_reach_is_refused(self, staff_client):
+        fields = {"name": "Le Journal", "on_publish": "on", "active": "on"}
+        add = reverse("admin:claims_webhookendpoint_add")
+        response = staff_client.post(add, {**fields, "url": "https://journal.example:9443/hooks"})
+        assert response.status_code == 200
+        assert "pas le port 9443" in response.content.decode()
+        assert not WebhookEndpoint.objects.exists()
+        staff_client.post(add, {**fields, "url": "https://journal.example:8443/hooks"})
+        assert WebhookEndpoint.objects.get().url == "https://journal.example:8443/hooks"
+
     def test_a_non_http_url_is_refused(self, staff_client):
         response = staff_client.post(
             reverse("admin:claims_webhookendpoint_add"),

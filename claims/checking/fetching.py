@@ -109,12 +109,37 @@ class FetchResult:
 def is_blocked_address(ip: IPAddress, allowed_networks: Iterable | str = ()) -> bool:
     """Whether connecting to ``ip`` could reach something other than the public internet."""
     networks = _networks(allowed_networks)
-    if any(ip in network for network in networks):
+    if _exempt(ip, networks):
         return False
     if ip.version == 6 and (embedded := _embedded_ipv4(ip)) is not None:
         # The packets end up at the IPv4 address, so that is the one to judge.
         return is_blocked_address(embedded, networks)
     return not ip.is_global or any(ip in network for network in _BLOCKED_NETWORKS)
+
+
+def _exempt(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    """Whether ``ip``, or the IPv4 address it carries (NAT64, mapped…), is in ``networks``."""
+    embedded = _embedded_ipv4(ip) if ip.version == 6 else None
+    return any(ip in network or (embedded and embedded in network) for network in networks)
+
+
+def refused_port(url: str) -> int | None:
+    """The port of ``url`` if the fetcher will refuse it, else None; for forms, which resolve
+    no names: a name is judged as a public host, an address as what it is."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None  # not a URL: its validator says so
+    if port is None or port in settings.SOURCE_FETCH_ALLOWED_PORTS:
+        return None
+    try:
+        ip = ipaddress.ip_address(parts.hostname or "")
+    except ValueError:
+        ip = None
+    if ip is not None and _exempt(ip, _networks(settings.SOURCE_FETCH_ALLOWED_NETWORKS)):
+        return None
+    return port
 
 
 def resolve_and_check(
@@ -146,9 +171,7 @@ def resolve_and_check(
         if blocked:
             # The address stays out of the message: it would map internal names for the user.
             raise FetchError("blocked", f"{host} points to a private or reserved address")
-        if port not in allowed_ports and not any(
-            ipaddress.ip_address(ip) in network for network in networks
-        ):
+        if port not in allowed_ports and not _exempt(ipaddress.ip_address(ip), networks):
             raise FetchError("blocked", f"port {port} is not a web server's port")
     return ips
 

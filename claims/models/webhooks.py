@@ -4,6 +4,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,16 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Deliveries go through the safe fetcher, which reaches public hosts on web ports only:
+        # refused here, an endpoint on another port would fail its first delivery for good.
+        from ..checking.fetching import refused_port
+
+        if port := refused_port(self.url):
+            allowed = ", ".join(map(str, sorted(settings.SOURCE_FETCH_ALLOWED_PORTS)))
+            message = _("Deliveries reach web ports only (%(allowed)s), not port %(port)s.")
+            raise ValidationError({"url": message % {"allowed": allowed, "port": port}})
 
     def subscribes_to(self, event):
         return getattr(self, self.EVENT_FIELDS[WebhookEvent(event)])
