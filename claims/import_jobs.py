@@ -11,7 +11,7 @@ from django.utils import timezone
 from .documents import document_from_bytes, document_from_url
 from .importing import ArticleInputError, import_document, parse_published
 from .models import ImportJob
-from .queueing import not_sent_since, note_sent, send_or_leave_queued
+from .queueing import not_sent_since, note_sent, send_again, send_or_leave_queued
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,12 @@ def sweep_stale_imports(now=None):
         Q(state=ImportJob.State.QUEUED, created_at__lte=stale)
         | Q(state=ImportJob.State.RUNNING, started_at__lte=stale)
     )
-    return sum(send_import(job_id) for job_id in jobs.values_list("pk", flat=True))
+    from .tasks import run_import
+
+    return sum(
+        send_again(run_import, ImportJob, job_id, "import", unless_sent_since=stale)
+        for job_id in jobs.values_list("pk", flat=True)
+    )
 
 
 def run_import_job(job_id):

@@ -39,3 +39,20 @@ def note_sent(model, object_id):
 def not_sent_since(moment):
     """Rows no message has carried since ``moment``."""
     return Q(sent_at__isnull=True) | Q(sent_at__lte=moment)
+
+
+def send_again(task, model, object_id, what, unless_sent_since):
+    """For sweepers: send ``task(object_id)`` again unless a message was sent for the row
+    since ``unless_sent_since``. The row is claimed first by a conditional update, so two
+    sweeps running at once send it once; True if this one sent it."""
+    claimed = (
+        model.objects.filter(pk=object_id)
+        .filter(not_sent_since(unless_sent_since))
+        .update(sent_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    if send_or_leave_queued(task, object_id, what):
+        return True
+    model.objects.filter(pk=object_id).update(sent_at=None)  # the next sweep tries again
+    return False

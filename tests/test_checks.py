@@ -22,7 +22,8 @@ from claims.checking.checks import (
 )
 from claims.checking.perform import perform_check
 from claims.models import LinkStatus, Source, SourceCheck
-from claims.queueing import note_sent
+from claims.queueing import note_sent, send_again
+from claims.tasks import check_source
 
 from .conftest import (
     checks_worker_env,
@@ -548,6 +549,31 @@ def test_the_sweeper_sends_a_lost_check_again_once_per_stale_period(settings):
 
 
 @pytest.mark.django_db
+def test_two_sweeps_at_once_send_a_lost_check_once(settings):
+    settings.SOURCE_CHECK_STALE_AFTER = 600
+    check = queued_long_ago(SourceFactory())
+    stale = timezone.now() - timedelta(minutes=10)
+    # Both sweeps read the check as not sent lately, then each tries to send it.
+    first = send_again(check_source, SourceCheck, check.pk, "check", unless_sent_since=stale)
+    second = send_again(check_source, SourceCheck, check.pk, "check", unless_sent_since=stale)
+    assert (first, second) == (True, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_that_cannot_reach_the_broker_leaves_the_check_to_the_next():
+    check = queued_long_ago(SourceFactory())
+    SourceCheck.objects.filter(pk=check.pk).update(sent_at=None)  # its message was lost
+    # A sweep in a process whose broker is down: nothing listens on that port.
+    down = checks_worker_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    sweep = "from claims.checking.checks import sweep_stale_checks as s; print(s())"
+    swept = manage("shell", "--no-imports", "-c", sweep, env=down)
+    assert swept.stdout.strip() == "0", swept.stderr
+    check.refresh_from_db()
+    assert check.sent_at is None  # claimed, not sent, given back: the next sweep sends it
+    assert sweep_stale_checks() == 1
+
+
+@pytest.mark.django_db
 def test_the_sweeper_sends_a_stale_running_check_again_once_per_stale_period(settings):
     settings.SOURCE_CHECK_STALE_AFTER = 600
     check = SourceFactory().checks.get()
@@ -564,7 +590,6 @@ def test_the_sweeper_sends_a_stale_running_check_again_once_per_stale_period(set
 def test_a_check_waiting_for_its_host_is_not_swept(settings):
     settings.SOURCE_CHECK_STALE_AFTER = 600
     from claims.checking.hostslots import host_slot
-    from claims.tasks import check_source
 
     host = f"busy-{time.monotonic_ns()}.example"
     check = queued_long_ago(SourceFactory(url=f"https://{host}/chomage"))
@@ -583,7 +608,6 @@ def test_a_check_waiting_for_its_host_is_not_swept(settings):
 @pytest.mark.parametrize("state", ["done", "running"])
 def test_a_duplicate_message_ends_at_once_instead_of_waiting_for_the_host(settings, state):
     from claims.checking.hostslots import host_slot
-    from claims.tasks import check_source
 
     host = f"busy-{time.monotonic_ns()}.example"
     check = SourceFactory(url=f"https://{host}/chomage").checks.get()

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..models import LinkStatus, Quotation, Review, Source, SourceCheck
-from ..queueing import not_sent_since, note_sent, send_or_leave_queued
+from ..queueing import not_sent_since, note_sent, send_again, send_or_leave_queued
 from .perform import perform_check
 
 logger = logging.getLogger(__name__)
@@ -290,7 +290,9 @@ def sweep_stale_checks(now=None):
         Q(state=SourceCheck.State.QUEUED, queued_at__lte=stale)
         | Q(state=SourceCheck.State.RUNNING, started_at__lte=stale)
     )
-    sent = 0
-    for check_id in checks.values_list("pk", flat=True):
-        sent += enqueue(check_id)
-    return sent
+    from ..tasks import check_source
+
+    return sum(
+        send_again(check_source, SourceCheck, check_id, "check", unless_sent_since=stale)
+        for check_id in checks.values_list("pk", flat=True)
+    )
