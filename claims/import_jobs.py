@@ -5,13 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .documents import document_from_bytes, document_from_url
 from .importing import ArticleInputError, import_document, parse_published
 from .models import ImportJob
-from .queueing import not_sent_since, note_sent, send_again, send_or_leave_queued
+from .queueing import send_and_note, sweep_stale
 
 logger = logging.getLogger(__name__)
 
@@ -26,27 +25,14 @@ def send_import(job_id):
     """Publish without waiting on a dead broker: the sweeper sends the job later."""
     from .tasks import run_import
 
-    sent = send_or_leave_queued(run_import, job_id, "import")
-    if sent:
-        note_sent(ImportJob, job_id)
-    return sent
+    return send_and_note(run_import, ImportJob, job_id, "import")
 
 
 def sweep_stale_imports(now=None):
-    """Send again the imports left queued or running too long (Redis down, worker lost),
-    unless a message was sent for them since: that one may just be waiting in a long queue."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
-    jobs = ImportJob.objects.filter(not_sent_since(stale)).filter(
-        Q(state=ImportJob.State.QUEUED, created_at__lte=stale)
-        | Q(state=ImportJob.State.RUNNING, started_at__lte=stale)
-    )
+    """Periodic: send again the imports stuck queued or running (queueing.sweep_stale)."""
     from .tasks import run_import
 
-    return sum(
-        send_again(run_import, ImportJob, job_id, "import", unless_sent_since=stale)
-        for job_id in jobs.values_list("pk", flat=True)
-    )
+    return sweep_stale(run_import, ImportJob, "import", "created_at", now)
 
 
 def run_import_job(job_id):

@@ -36,7 +36,31 @@ def note_sent(model, object_id):
     ).update(sent_at=now)
 
 
-def not_sent_since(moment):
+def send_and_note(task, model, object_id, what, countdown=None):
+    """``send_or_leave_queued``, then ``note_sent`` when the message went out."""
+    sent = send_or_leave_queued(task, object_id, what, countdown=countdown)
+    if sent:
+        note_sent(model, object_id)
+    return sent
+
+
+def sweep_stale(task, model, what, queued_since, now=None):
+    """Send again the rows of ``model`` left queued (since their ``queued_since`` field) or
+    running past ``SOURCE_CHECK_STALE_AFTER`` (the broker was down, a worker died), unless a
+    message was sent for them since: that one may just be waiting in a long queue."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+    rows = model.objects.filter(_not_sent_since(stale)).filter(
+        Q(state=model.State.QUEUED, **{f"{queued_since}__lte": stale})
+        | Q(state=model.State.RUNNING, started_at__lte=stale)
+    )
+    return sum(
+        send_again(task, model, pk, what, unless_sent_since=stale)
+        for pk in rows.values_list("pk", flat=True)
+    )
+
+
+def _not_sent_since(moment):
     """Rows no message has carried since ``moment``."""
     return Q(sent_at__isnull=True) | Q(sent_at__lte=moment)
 
@@ -47,7 +71,7 @@ def send_again(task, model, object_id, what, unless_sent_since):
     sweeps running at once send it once; True if this one sent it."""
     claimed = (
         model.objects.filter(pk=object_id)
-        .filter(not_sent_since(unless_sent_since))
+        .filter(_not_sent_since(unless_sent_since))
         .update(sent_at=timezone.now())
     )
     if not claimed:

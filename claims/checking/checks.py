@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..models import LinkStatus, Quotation, Review, Source, SourceCheck
-from ..queueing import not_sent_since, note_sent, send_again, send_or_leave_queued
+from ..queueing import send_and_note, sweep_stale
 from .perform import perform_check
 
 logger = logging.getLogger(__name__)
@@ -53,10 +53,7 @@ def enqueue(check_id, countdown=None):
     """Publish without waiting on a dead broker: the sweeper sends the check later."""
     from ..tasks import check_source
 
-    sent = send_or_leave_queued(check_source, check_id, "check", countdown=countdown)
-    if sent:
-        note_sent(SourceCheck, check_id)
-    return sent
+    return send_and_note(check_source, SourceCheck, check_id, "check", countdown=countdown)
 
 
 def url_to_check(check_id):
@@ -282,17 +279,7 @@ def schedule_due_checks(now=None, limit=500):
 
 
 def sweep_stale_checks(now=None):
-    """Send again the checks left queued or running too long (Redis was down, a worker died),
-    unless a message was sent for them since: that one may just be waiting in a long queue."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
-    checks = SourceCheck.objects.filter(not_sent_since(stale)).filter(
-        Q(state=SourceCheck.State.QUEUED, queued_at__lte=stale)
-        | Q(state=SourceCheck.State.RUNNING, started_at__lte=stale)
-    )
+    """Periodic: send again the checks stuck queued or running (queueing.sweep_stale)."""
     from ..tasks import check_source
 
-    return sum(
-        send_again(check_source, SourceCheck, check_id, "check", unless_sent_since=stale)
-        for check_id in checks.values_list("pk", flat=True)
-    )
+    return sweep_stale(check_source, SourceCheck, "check", "queued_at", now)
