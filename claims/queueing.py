@@ -50,29 +50,29 @@ def sweep_stale(task, model, what, queued_since, now=None):
     message was sent for them since: that one may just be waiting in a long queue."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
-    rows = model.objects.filter(_not_sent_since(stale)).filter(
+    rows = model.objects.filter(not_sent_since(stale)).filter(
         Q(state=model.State.QUEUED, **{f"{queued_since}__lte": stale})
         | Q(state=model.State.RUNNING, started_at__lte=stale)
     )
     return sum(
-        send_again(task, model, pk, what, unless_sent_since=stale)
+        send_again(task, model, pk, what, unless_sent_since=stale, now=now)
         for pk in rows.values_list("pk", flat=True)
     )
 
 
-def _not_sent_since(moment):
+def not_sent_since(moment):
     """Rows no message has carried since ``moment``."""
     return Q(sent_at__isnull=True) | Q(sent_at__lte=moment)
 
 
-def send_again(task, model, object_id, what, unless_sent_since):
+def send_again(task, model, object_id, what, unless_sent_since, now=None):
     """For sweepers: send ``task(object_id)`` again unless a message was sent for the row
     since ``unless_sent_since``. The row is claimed first by a conditional update, so two
     sweeps running at once send it once; True if this one sent it."""
     claimed = (
         model.objects.filter(pk=object_id)
-        .filter(_not_sent_since(unless_sent_since))
-        .update(sent_at=timezone.now())
+        .filter(not_sent_since(unless_sent_since))
+        .update(sent_at=now or timezone.now())
     )
     if not claimed:
         return False

@@ -80,6 +80,7 @@ def deliver_webhook(self, delivery_id):
         return None
     if attempted and delivery.state == WebhookDelivery.State.QUEUED:
         countdown = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+        note_sent(WebhookDelivery, delivery_id)
         raise self.retry(countdown=countdown)
     return {"delivery": delivery_id, "state": delivery.state, "attempts": delivery.attempts}
 

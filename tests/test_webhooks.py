@@ -356,6 +356,35 @@ class TestDelivery:
         assert sweep_stale_deliveries() == 0
         assert sweep_stale_deliveries(now=timezone.now() + timedelta(minutes=6)) == 1
 
+    def test_a_delivery_waiting_behind_a_backlog_is_sent_again_once_per_stale_period(
+        self, receiver, django_capture_on_commit_callbacks
+    ):
+        endpoint_for(receiver)
+        with django_capture_on_commit_callbacks(execute=True):
+            (delivery,) = queue_event(ReviewFactory(), "review.published")
+        sent_at = WebhookDelivery.objects.get(pk=delivery.pk).sent_at
+        assert sent_at is not None  # the message went to the real broker
+        # Every 5-minute sweep during a long backlog used to add one more message for it.
+        sweeps = [sent_at + timedelta(minutes=m) for m in (5.5, 10.5, 15.5, 20.5, 20.5)]
+        assert [sweep_stale_deliveries(now=moment) for moment in sweeps] == [0, 1, 0, 1, 0]
+        assert WebhookDelivery.objects.get(pk=delivery.pk).sent_at == sweeps[-1]
+
+    def test_a_delivery_the_broker_never_got_is_swept_after_five_minutes(self, receiver):
+        _, delivery = self.queued(receiver)  # its message was never sent: sent_at is null
+        assert WebhookDelivery.objects.get(pk=delivery.pk).sent_at is None
+        assert sweep_stale_deliveries(now=timezone.now() + timedelta(minutes=4)) == 0
+        assert sweep_stale_deliveries(now=timezone.now() + timedelta(minutes=6)) == 1
+
+    def test_a_retry_waiting_for_its_time_is_not_swept(self, receiver, settings):
+        settings.WEBHOOK_RETRY_DELAYS = [3600]
+        receiver.statuses = [500]
+        _, delivery = self.queued(receiver)
+        delivery, _ = deliver(delivery.pk)
+        assert delivery.state == "queued" and delivery.next_attempt_at is not None
+        assert sweep_stale_deliveries(now=timezone.now() + timedelta(minutes=30)) == 0
+        due = delivery.next_attempt_at
+        assert sweep_stale_deliveries(now=due + timedelta(minutes=6)) == 1
+
 
 def test_the_post_path_checks_addresses_and_urls(settings):
     settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""

@@ -84,6 +84,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "last_error",
         "last_attempt_at",
         "next_attempt_at",
+        "sent_at",
         "created_at",
         "delivered_at",
     ]

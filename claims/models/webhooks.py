@@ -108,6 +108,7 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True)
+    sent_at = models.DateTimeField(_("last sent to a worker at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True)
 

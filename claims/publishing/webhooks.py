@@ -2,8 +2,9 @@
 corrected or unpublished, and POST it, signed, through the safe fetcher's address policy.
 
 A delivery is a row first and a Celery message second: the row is the truth (state, attempts,
-next attempt), the message only says "look at it now". So a lost message is sent again by the
-sweeper, a duplicate one finds nothing due, and a delivered event is never sent again.
+next attempt, when a message last went for it), the message only says "look at it now". So a
+lost message is sent again by the sweeper, a duplicate one finds nothing due, and a delivered
+event is never sent again.
 """
 
 import hashlib
@@ -15,12 +16,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from .. import queueing
 from ..checking.fetching import FetchError, post
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from ..queueing import send_or_leave_queued
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +87,7 @@ def enqueue(delivery_id):
     """Publish without waiting on a dead broker: the sweeper sends the delivery later."""
     from ..tasks import deliver_webhook
 
-    return send_or_leave_queued(deliver_webhook, delivery_id, "webhook delivery")
+    return queueing.send_and_note(deliver_webhook, WebhookDelivery, delivery_id, "webhook delivery")
 
 
 def sign(secret, body, timestamp):
@@ -227,14 +229,22 @@ def send_again(queryset):
 
 
 def sweep_stale_deliveries(now=None):
-    """Periodic: send again the queued deliveries whose message was lost."""
-    limit = (now or timezone.now()) - STALE_AFTER
-    stale = WebhookDelivery.objects.filter(state=WebhookDelivery.State.QUEUED).filter(
-        next_attempt_at__lt=limit
-    ) | WebhookDelivery.objects.filter(
-        state=WebhookDelivery.State.QUEUED, next_attempt_at__isnull=True, created_at__lt=limit
+    """Periodic: send again the queued deliveries due for ``STALE_AFTER`` whose message was
+    lost: none was sent (the broker was down), or none for ``SOURCE_CHECK_STALE_AFTER``, so
+    that one waiting behind a backlog gets one more message per that period, not per sweep."""
+    from ..tasks import deliver_webhook
+
+    now = now or timezone.now()
+    limit = now - STALE_AFTER
+    unless_sent_since = now - timedelta(seconds=settings.SOURCE_CHECK_STALE_AFTER)
+    queued = WebhookDelivery.objects.filter(state=WebhookDelivery.State.QUEUED)
+    stale = queued.filter(queueing.not_sent_since(unless_sent_since)).filter(
+        Q(next_attempt_at__lt=limit) | Q(next_attempt_at__isnull=True, created_at__lt=limit)
     )
-    pks = list(stale.values_list("pk", flat=True)[:1000])
-    for pk in pks:
-        enqueue(pk)
-    return len(pks)
+    pks = list(stale.order_by("pk").values_list("pk", flat=True)[:1000])
+    return sum(
+        queueing.send_again(
+            deliver_webhook, WebhookDelivery, pk, "webhook delivery", unless_sent_since, now=now
+        )
+        for pk in pks
+    )
