@@ -18,3 +18,34 @@ def public_base_url_is_set(app_configs, **kwargs):
             id="claims.W001",
         )
     ]
+
+
+@register(Tags.database)
+def webhook_endpoints_are_reachable(app_configs, databases=None, **kwargs):
+    """An endpoint saved before ``SOURCE_FETCH_ALLOWED_PORTS`` (or before it was narrowed) may
+    sit on a port the fetcher refuses: every delivery to it fails at once as blocked. Run by
+    ``migrate`` and ``check --database default``."""
+    from django.db import DatabaseError
+
+    from .checking.fetching import refused_port
+    from .models import WebhookEndpoint
+
+    warnings = []
+    for alias in databases or []:
+        try:
+            endpoints = list(WebhookEndpoint.objects.using(alias).filter(active=True))
+        except DatabaseError:
+            continue  # not migrated yet
+        for endpoint in endpoints:
+            if port := refused_port(endpoint.url):
+                warnings.append(
+                    Warning(
+                        f"Webhook endpoint {endpoint.name!r} (#{endpoint.pk}) is on port {port}, "
+                        "which the safe fetcher refuses: every delivery to it fails as blocked.",
+                        hint="Change the endpoint's URL in the admin, or add the port to "
+                        "SOURCE_FETCH_ALLOWED_PORTS.",
+                        obj=endpoint,
+                        id="claims.W002",
+                    )
+                )
+    return warnings
