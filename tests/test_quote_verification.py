@@ -11,6 +11,7 @@ import pytest
 
 from claims.checking.quotes import (
     QuoteVerdict,
+    negations_in,
     normalize_for_matching,
     verify_quote,
     verify_quotes,
@@ -228,6 +229,27 @@ class TestAltered:
         assert verdict.verdict == "altered"
         assert verdict.matched_text == "Le non-respect des règles"
         assert verdict.differences == ("negation: (none) → non",)
+
+    @pytest.mark.parametrize(
+        "quote",
+        ["une manifestation nonviolente samedi", "une manifestation non violente samedi"],
+    )
+    def test_a_non_compound_written_closed_or_open_is_the_same_words(self, quote):
+        source = "Les organisateurs ont promis une manifestation non-violente samedi à Paris."
+        verdict = verify_quote(quote, source)
+        assert verdict.verdict in ("exact", "approximate") and verdict.differences == ()
+
+    def test_a_dropped_non_compound_is_a_negation(self):
+        source = "Les organisateurs ont promis une manifestation nonviolente samedi à Paris."
+        verdict = verify_quote("une manifestation violente samedi à Paris", source)
+        assert verdict.verdict == "altered"
+        assert verdict.differences == ("negation: (none) → nonviolente",)
+
+    def test_a_word_that_only_starts_with_non_is_no_negation(self):
+        source = "Il a répondu avec nonchalance, nonobstant les critiques, à nonante ans."
+        verdict = verify_quote("Il a répondu avec nonchalance, nonobstant les critiques", source)
+        assert verdict.verdict == "exact"
+        assert negations_in(normalize_for_matching(source)[0]) == 0
 
     @pytest.mark.parametrize(
         ("quote", "source", "difference"),

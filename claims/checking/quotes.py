@@ -340,7 +340,13 @@ _NEGATABLE = frozenset(
 """.split()  # noqa: SIM905 - a word list reads better as words
 )
 # fmt: on
-_OTHER_NEGATORS = re.compile(r"\b(?:non|not|never|no|none|nobody|nothing|nor|cannot)\b|n't\b")
+# A closed « non » compound (« nonviolente », « nonprofit ») is the negation « non-violente »
+# and « non-profit » carry, but not a word that only starts with « non » (« nonchalant »).
+_NON_WORDS = "obstant|ante|chal|agén|agone|etheless|sens|pareil|illion|uple"
+_OTHER_NEGATORS = re.compile(
+    r"\b(?:non|not|never|no|none|nobody|nothing|nor|cannot)\b|n't\b"
+    rf"|\bnon(?!{_NON_WORDS})\w{{4,}}"
+)
 
 
 def _differences(quote: str, wanted: str, page: _Page, begin: int, finish: int) -> tuple[str, ...]:
