@@ -2,14 +2,17 @@
 history and the login lockout — all through real admin requests."""
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, Correction, Review, Source
+from claims.models import Article, Claim, ClaimAppearance, Correction, Review, Source, Speaker
 from claims.publishing.verdicts import approve_and_publish
 from claims.workflow.reviews import start_review, submit_review
 
 from .factories import (
+    AppearanceFactory,
+    ArticleFactory,
     ClaimFactory,
     EditorFactory,
     FactCheckerFactory,
@@ -89,6 +92,11 @@ def claim_form_data(page):
         for name, value in form.initial.items()
         if value is not None and name in form.fields
     }
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.SplitDateTimeWidget) and name in data:
+            day, time = field.widget.decompress(form[name].value())  # local time, as shown
+            data.pop(name)
+            data[f"{name}_0"], data[f"{name}_1"] = f"{day:%Y-%m-%d}", f"{time:%H:%M:%S}"
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
         for field in formset.management_form:
@@ -543,6 +551,133 @@ class TestChangesUnderAPublishedVerdict:
         fields = {**claim_form_data(client.get(url)), "title": "Insee"}
         assert client.post(url, fields).status_code == 302
         assert Source.objects.get(pk=source.pk).title == "Insee"
+        assert not Correction.objects.exists()
+
+
+class TestSharedRecordsUnderPublishedVerdicts:
+    """An article or a speaker shown under published verdicts is part of what readers see:
+    read-only for fact-checkers, changed by editors with a note logged on each verdict."""
+
+    def article_with_two_published_claims(self):
+        article = ArticleFactory()
+        reviews = [review_in("published"), review_in("published")]
+        for review in reviews:
+            AppearanceFactory(claim=review.claim, article=article)
+        pending = ClaimFactory(status=Claim.Status.SELECTED)
+        AppearanceFactory(claim=pending, article=article)
+        return article, reviews, pending
+
+    def page(self, client, model, pk):
+        url = reverse(f"admin:claims_{model}_change", args=[pk])
+        page = client.get(url)
+        assert page.status_code == 200
+        return url, page
+
+    def test_a_fact_checker_cannot_change_the_article_or_take_a_published_claim_out(self):
+        article, reviews, pending = self.article_with_two_published_claims()
+        client = client_for(FactCheckerFactory())
+        url, page = self.page(client, "article", article.pk)
+        assert "title" not in page.context["adminform"].form.fields  # shown read-only
+        data = {**claim_form_data(page), "title": "Un autre titre"}
+        published_row = next(
+            f.prefix
+            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
+            if f.instance.claim_id == reviews[0].claim_id
+        )
+        data[f"{published_row}-DELETE"] = "on"
+        response = client.post(url, data)
+        assert response.status_code == 200  # refused, with the reason
+        assert "only an editor may remove it" in str(
+            response.context["inline_admin_formsets"][0].formset.non_form_errors()
+        )
+        assert Article.objects.get(pk=article.pk).title == article.title
+        assert ClaimAppearance.objects.filter(article=article).count() == 3
+        assert not Correction.objects.exists()
+
+    def test_a_fact_checker_still_removes_a_claim_not_yet_published(self):
+        article, _reviews, pending = self.article_with_two_published_claims()
+        client = client_for(FactCheckerFactory())
+        url, page = self.page(client, "article", article.pk)
+        data = claim_form_data(page)
+        row = next(
+            f.prefix
+            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
+            if f.instance.claim_id == pending.pk
+        )
+        data[f"{row}-DELETE"] = "on"
+        assert client.post(url, data).status_code == 302
+        assert not ClaimAppearance.objects.filter(claim=pending).exists()
+        assert not Correction.objects.exists()
+
+    def test_an_editor_changes_the_article_with_a_note_logged_on_each_verdict(self):
+        article, reviews, _pending = self.article_with_two_published_claims()
+        editor = EditorFactory()
+        client = client_for(editor)
+        url, page = self.page(client, "article", article.pk)
+        data = {**claim_form_data(page), "title": "Le chômage en 2016, selon l'Insee"}
+        refused = client.post(url, data)
+        assert refused.status_code == 200
+        assert "correction_note" in refused.context["adminform"].form.errors
+        assert Article.objects.get(pk=article.pk).title == article.title
+        data["correction_note"] = "Titre de l'article corrigé."
+        assert client.post(url, data).status_code == 302
+        assert Article.objects.get(pk=article.pk).title == "Le chômage en 2016, selon l'Insee"
+        for review in reviews:
+            (correction,) = Correction.objects.filter(review=review)
+            assert (correction.note, correction.created_by) == (
+                "Titre de l'article corrigé.",
+                editor,
+            )
+            public = client.get(review.get_absolute_url()).content.decode()
+            assert "Le chômage en 2016, selon l&#x27;Insee" in public
+            assert "Titre de l&#x27;article corrigé." in public
+
+    def test_an_editor_takes_a_published_claim_out_of_the_article_with_a_note(self):
+        article, reviews, _pending = self.article_with_two_published_claims()
+        client = client_for(EditorFactory())
+        url, page = self.page(client, "article", article.pk)
+        data = claim_form_data(page)
+        row = next(
+            f.prefix
+            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
+            if f.instance.claim_id == reviews[0].claim_id
+        )
+        data[f"{row}-DELETE"] = "on"
+        assert client.post(url, data).status_code == 200  # no note yet
+        assert ClaimAppearance.objects.filter(article=article).count() == 3
+        data["correction_note"] = "Cette affirmation ne figurait pas dans l'article."
+        assert client.post(url, data).status_code == 302
+        assert not ClaimAppearance.objects.filter(article=article, claim=reviews[0].claim).exists()
+        # Only the verdict whose page changed gets the correction.
+        assert Correction.objects.filter(review=reviews[0]).count() == 1
+        assert not Correction.objects.filter(review=reviews[1]).exists()
+
+    def test_the_speaker_of_published_verdicts_follows_the_same_rules(self):
+        review = review_in("published")
+        speaker = review.claim.speaker
+        checker = client_for(FactCheckerFactory())
+        url, page = self.page(checker, "speaker", speaker.pk)
+        assert "name" not in page.context["adminform"].form.fields
+        checker.post(url, {"name": "Quelqu'un d'autre", "kind": "person", "role": "ministre"})
+        assert Speaker.objects.get(pk=speaker.pk).name == speaker.name
+        editor = client_for(EditorFactory())
+        _, page = self.page(editor, "speaker", speaker.pk)
+        assert 'name="correction_note"' in page.content.decode()
+        data = {**claim_form_data(page), "role": "ancienne ministre du Travail"}
+        assert editor.post(url, data).status_code == 200
+        data["correction_note"] = "Fonction de l'oratrice précisée."
+        assert editor.post(url, data).status_code == 302
+        assert Speaker.objects.get(pk=speaker.pk).role == "ancienne ministre du Travail"
+        assert Correction.objects.get(review=review).note == "Fonction de l'oratrice précisée."
+
+    def test_a_speaker_with_no_published_verdict_is_edited_freely(self):
+        speaker = ClaimFactory(status=Claim.Status.SELECTED).speaker
+        client = client_for(FactCheckerFactory())
+        url, page = self.page(client, "speaker", speaker.pk)
+        assert 'name="correction_note"' not in page.content.decode()
+        data = {**claim_form_data(page), "role": "porte-parole"}
+        assert client.post(url, data).status_code == 302
+        assert Speaker.objects.get(pk=speaker.pk).role == "porte-parole"
         assert not Correction.objects.exists()
 
 

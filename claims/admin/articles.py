@@ -1,7 +1,9 @@
 """Articles and speakers: what claims are found in, and who made them."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -14,7 +16,38 @@ from ..models import (
     Quotation,
     Speaker,
 )
+from ..workflow.roles import can
+from .corrections import (
+    NOTE_FIELD,
+    NOTE_NEEDED,
+    SharedRecordForm,
+    is_published,
+    log_shared_correction,
+    posted_note,
+    published_claims,
+    shared_and_locked,
+)
 from .sources import SourceCheckInline
+
+
+class AppearanceRemovalFormSet(BaseInlineFormSet):
+    """Taking a published claim out of the article changes its verdict's page: only a role
+    that may correct does it, with the correction note posted with the article's form."""
+
+    may_correct = False
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if not is_published(form.instance.claim):
+                continue
+            if not self.may_correct:
+                raise ValidationError(
+                    _("%(claim)s: its verdict is published; only an editor may remove it.")
+                    % {"claim": Truncator(form.instance.claim.text).chars(80)}
+                )
+            if not posted_note(self.data):
+                raise ValidationError(NOTE_NEEDED)
 
 
 class ArticleClaimsInline(admin.TabularInline):
@@ -27,9 +60,15 @@ class ArticleClaimsInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = True
+    formset = AppearanceRemovalFormSet
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_correct = can(request.user, "correct")
+        return formset
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim__speaker")
@@ -92,8 +131,52 @@ class QuotationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("speaker", "claim")
 
 
+# What readers see of an article under a verdict (its link, title, outlet and date), and of
+# a speaker (name, kind, role: JSON-LD's author and jobTitle).
+ARTICLE_PUBLIC_FIELDS = ("title", "url", "outlet", "author", "published_at", "language")
+SPEAKER_PUBLIC_FIELDS = ("name", "kind", "role")
+
+
+class ArticleForm(SharedRecordForm):
+    PUBLIC_FIELDS = ARTICLE_PUBLIC_FIELDS
+
+    class Meta:
+        model = Article
+        fields = ARTICLE_PUBLIC_FIELDS
+
+
+class SharedRecordAdmin(admin.ModelAdmin):
+    """A record shown under published verdicts: read-only for roles that may not correct; the
+    others change what readers see with a correction note, logged on each verdict."""
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not shared_and_locked(request, obj) and published_claims(obj):
+            return [*self.fields, NOTE_FIELD]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if shared_and_locked(request, obj):
+            return self.fields
+        return self.readonly_fields
+
+    def save_related(self, request, form, formsets, change):
+        removed = [
+            f.instance.claim
+            for formset in formsets
+            for f in getattr(formset, "deleted_forms", [])
+            if isinstance(f.instance, ClaimAppearance) and is_published(f.instance.claim)
+        ]
+        shown = published_claims(form.instance) if form.changes_what_readers_see else []
+        super().save_related(request, form, formsets, change)
+        corrected = {claim.pk: claim for claim in [*shown, *removed]}
+        if corrected:
+            note = form.cleaned_data.get(NOTE_FIELD, "").strip()
+            log_shared_correction(corrected.values(), note, request.user)
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SharedRecordAdmin):
+    form = ArticleForm
     change_list_template = "admin/claims/article/change_list.html"
     list_display = ["title", "outlet", "language", "published_at", "claim_count", "imported_at"]
     list_filter = ["language", "published_at", "imported_at"]
@@ -152,8 +235,18 @@ class ArticleAdmin(admin.ModelAdmin):
         css = {"all": ["claims/admin.css"]}
 
 
+class SpeakerForm(SharedRecordForm):
+    PUBLIC_FIELDS = SPEAKER_PUBLIC_FIELDS
+
+    class Meta:
+        model = Speaker
+        fields = [*SPEAKER_PUBLIC_FIELDS, "wikidata_id"]
+
+
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(SharedRecordAdmin):
+    form = SpeakerForm
+    fields = ["name", "kind", "role", "wikidata_id", "normalized_name"]
     list_display = ["name", "kind", "role", "wikidata_id"]
     list_filter = ["kind"]
     search_fields = ["name", "normalized_name", "role", "wikidata_id"]

@@ -105,3 +105,56 @@ def log_correction(claim, form, user, changed):
     """After a save: log the form's note on ``claim``'s published verdict if ``changed``."""
     if is_published(claim) and changed:
         correct_evidence(claim, form.cleaned_data[NOTE_FIELD], user)
+
+
+class SharedRecordForm(forms.ModelForm):
+    """A form for a record several claims share (an article, a speaker): under published
+    verdicts, a change to what readers see (``PUBLIC_FIELDS``) needs the correction note,
+    which is then logged on each of those verdicts."""
+
+    PUBLIC_FIELDS = ()
+    correction_note = correction_note_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        touched = bool(set(self.changed_data) & set(self.PUBLIC_FIELDS))
+        self.changes_what_readers_see = (
+            touched and not self.instance._state.adding and published_claims(self.instance)
+        )
+        if self.changes_what_readers_see and not posted_note(cleaned):
+            self.add_error(NOTE_FIELD, SHARED_NOTE_NEEDED)
+        return cleaned
+
+
+SHARED_NOTE_NEEDED = _(
+    "Published verdicts show this: say in the correction note what you changed. Readers see "
+    "it, dated, under each of them."
+)
+
+
+def published_claims(record):
+    """The published claims that show ``record`` (an article or a speaker) to readers."""
+    from ..models import Article, Speaker
+
+    claims = Claim.objects.filter(status=Claim.Status.PUBLISHED)
+    if isinstance(record, Article):
+        return list(claims.filter(appearances__article=record).distinct().order_by("pk"))
+    if isinstance(record, Speaker):
+        return list(claims.filter(speaker=record).order_by("pk"))
+    raise TypeError(f"no published claims for {type(record).__name__}")
+
+
+def shared_and_locked(request, record):
+    """Whether ``request.user`` may only read ``record``: shown under a published verdict, and
+    they may not correct."""
+    return (
+        record is not None
+        and not can(request.user, "correct")
+        and bool(record.pk and published_claims(record))
+    )
+
+
+def log_shared_correction(claims, note, user):
+    """After a save that changed what readers see under these published claims' verdicts."""
+    for claim in claims:
+        correct_evidence(claim, note, user)
