@@ -79,6 +79,12 @@ class TestClaimTriage:
         claim = reopen_claim(claim, checker)
         assert (claim.status, claim.dismissal_reason) == ("candidate", "")
 
+    def test_a_claim_selected_by_mistake_goes_back_among_the_candidates(self, checker):
+        claim = select_claim(ClaimFactory(), checker)
+        claim = reopen_claim(claim, checker)
+        assert Claim.objects.get(pk=claim.pk).status == Claim.Status.CANDIDATE
+        assert claim.history.first().history_change_reason == gettext("Back to candidates")
+
     def test_claims_in_review_or_published_are_out_of_triage(self, checker):
         for status in (Claim.Status.IN_REVIEW, Claim.Status.PUBLISHED):
             claim = ClaimFactory(status=status)
@@ -86,6 +92,8 @@ class TestClaimTriage:
                 select_claim(claim, checker)
             with pytest.raises(WorkflowError):
                 dismiss_claim(claim, checker, "Raison.")
+            with pytest.raises(WorkflowError):
+                reopen_claim(claim, checker)
             assert Claim.objects.get(pk=claim.pk).status == status
 
     def test_bulk_triage_reports_what_it_refused(self, checker):

@@ -13,11 +13,12 @@ from .roles import EDITOR, FACT_CHECKER, can, require
 
 Status = Claim.Status
 
-# Where triage may move a claim from each status.
+# For each status triage moves a claim to, the statuses it may come from. A claim in review
+# or published has a live verdict: it leaves triage until that verdict is unpublished.
 TRIAGE_MOVES = {
     Status.SELECTED: {Status.CANDIDATE, Status.DISMISSED},
     Status.DISMISSED: {Status.CANDIDATE, Status.SELECTED},
-    Status.CANDIDATE: {Status.DISMISSED},
+    Status.CANDIDATE: {Status.DISMISSED, Status.SELECTED},
 }
 
 
