@@ -4,6 +4,7 @@ Every new source, and every source whose URL changes, gets a background check.
 """
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -173,6 +174,7 @@ def user_saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(post_delete, sender=Review)
-def leave_tombstone(sender, instance, **kwargs):
+def leave_tombstone(sender, instance, origin=None, **kwargs):
     """Partners who mirrored a public verdict must learn it was deleted (claims.api.feed)."""
-    review_deleted(instance)
+    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    review_deleted(instance, with_claim=origin_model is Claim)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from claims.models import Claim, Correction, Review
 from claims.publishing.verdicts import (
@@ -11,6 +12,7 @@ from claims.publishing.verdicts import (
     publish_review,
     unpublish_review,
 )
+from claims.workflow.reviews import start_review
 
 from .factories import EditorFactory, ReviewFactory, SourceFactory, default_rating
 
@@ -108,3 +110,37 @@ def test_unpublishing_takes_the_verdict_off_and_keeps_it_as_history(editor):
     assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.SELECTED
     with pytest.raises(PublishingError):
         unpublish_review(review, editor)
+
+
+@pytest.mark.parametrize("state", ["published", "in_review", "draft"])
+def test_a_claim_whose_verdict_is_deleted_goes_back_to_selected(editor, state):
+    """A superuser may delete a verdict; its claim must not stay stuck in review or
+    published, where no workflow action leads out without a live verdict."""
+    review = ready_review()
+    if state == "published":
+        review = approve_and_publish(review, editor)
+    elif state == "draft":
+        Review.objects.filter(pk=review.pk).update(state=Review.State.DRAFT)
+    Claim.objects.filter(pk=review.claim_id).update(
+        status=Claim.Status.PUBLISHED if state == "published" else Claim.Status.IN_REVIEW
+    )
+    review.delete()
+    claim = Claim.objects.get(pk=review.claim_id)
+    assert claim.status == Claim.Status.SELECTED
+    assert claim.history.first().history_change_reason == gettext("Verdict deleted")
+    # And the newsroom can work on it again.
+    assert start_review(claim, EditorFactory(), rating=default_rating("faux")).claim == claim
+
+
+def test_a_claim_keeps_its_status_while_another_verdict_is_live(editor):
+    published = approve_and_publish(ready_review(), editor)
+    old = ReviewFactory(claim=published.claim, state=Review.State.UNPUBLISHED)
+    old.delete()
+    assert Claim.objects.get(pk=published.claim_id).status == Claim.Status.PUBLISHED
+
+
+def test_deleting_a_claim_with_its_verdict_deletes_both(editor):
+    review = approve_and_publish(ready_review(), editor)
+    review.claim.delete()
+    assert not Claim.objects.filter(pk=review.claim_id).exists()
+    assert not Review.objects.filter(pk=review.pk).exists()

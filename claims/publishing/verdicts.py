@@ -171,9 +171,12 @@ def unpublish_review(review, user):
     return review
 
 
-def review_deleted(review, now=None):
-    """After a review's row is deleted (by a superuser, or with its claim): if it was public
-    once, partners learn it is gone, through a feed tombstone and a ``review.deleted`` event."""
+def review_deleted(review, now=None, with_claim=False):
+    """After a review's row is deleted (by a superuser, or ``with_claim``): its claim, left
+    with no live verdict, goes back to selected; if it was public once, partners learn it is
+    gone, through a feed tombstone and a ``review.deleted`` event."""
+    if not with_claim:
+        _release_claim(review)
     if review.state not in (Review.State.PUBLISHED, Review.State.UNPUBLISHED):
         return None
     now = now or timezone.now()
@@ -182,3 +185,13 @@ def review_deleted(review, now=None):
     )
     queue_event(review, WebhookEvent.DELETED, now)
     return tombstone
+
+
+def _release_claim(review):
+    """A claim in review or published whose verdict was deleted would be stuck there: no
+    workflow action leads out of those states without a live verdict."""
+    stuck = (Claim.Status.IN_REVIEW, Claim.Status.PUBLISHED)
+    claim = Claim.objects.filter(pk=review.claim_id, status__in=stuck).first()
+    if claim is None or claim.reviews.filter(state__in=Review.LIVE_STATES).exists():
+        return
+    _set_claim_status(claim, Claim.Status.SELECTED, None, _("Verdict deleted"))
