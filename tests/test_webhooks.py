@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from claims.publishing.webhooks import (
     claim_attempt,
     deliver,
     queue_event,
+    send_again,
     sign,
     sweep_stale_deliveries,
     verify_signature,
@@ -549,3 +551,28 @@ def test_no_transaction_is_open_while_the_endpoint_answers(receiver):
     delivery, attempted = deliver(delivery.pk)
     assert attempted and delivery.state == "delivered"
     assert receiver.seen_while_posting == [0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sending_again_from_the_admin_while_a_post_runs_leaves_the_fresh_round_alone(receiver):
+    """The admin's "send again" resets the row while a worker's POST is in flight: that worker
+    must neither record its outcome over the fresh round nor schedule a retry of its own."""
+    endpoint_for(receiver)
+    (delivery,) = queue_event(ReviewFactory(), "review.published")
+
+    def admin_sends_again():
+        from django.db import connection
+
+        with transaction.atomic():
+            count = send_again(WebhookDelivery.objects.filter(pk=delivery.pk))
+        connection.close()  # this thread's own connection
+        return count
+
+    receiver.while_posting = admin_sends_again
+    receiver.statuses = [500]
+    result = deliver_webhook.apply((delivery.pk,))
+    assert result.successful(), result.traceback
+    assert receiver.seen_while_posting == [1]
+    fresh = WebhookDelivery.objects.get(pk=delivery.pk)
+    # The 500 is not recorded on the fresh round, which starts from no attempt.
+    assert (fresh.state, fresh.attempts, fresh.last_status_code) == ("queued", 0, None)

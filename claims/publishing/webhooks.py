@@ -135,7 +135,9 @@ def deliver(delivery_id, now=None):
         current = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         ours = (current.state, current.attempts, current.last_attempt_at) if current else None
         if ours != (WebhookDelivery.State.QUEUED, delivery.attempts, now):
-            return current, True  # deleted, or sent again from the admin, while the POST ran
+            # Deleted, or sent again from the admin, while the POST ran: the row is no longer
+            # this attempt's to record, and the fresh round has a message of its own.
+            return current, False
         _record(current, now, *outcome)
         current.save()
     return current, True
