@@ -146,8 +146,10 @@ class TestEvents:
         assert verify_signature(endpoint.secret, headers["x-factcheck-signature"], body)
 
         event = json.loads(body)
-        assert set(event) == {"event", "review", "sent_at"}
+        assert set(event) == {"event", "review", "delivery_id", "sent_at"}
         assert event["event"] == "review.published"
+        # Signed, so the partner deduplicates on what no replay can change.
+        assert event["delivery_id"] == delivery.pk == int(headers["x-factcheck-delivery"])
         assert event["review"]["id"] == review.pk
         assert event["review"]["url"].endswith(review.get_absolute_url())
         assert event["review"]["api_url"] == f"/api/v1/reviews/{review.pk}/"

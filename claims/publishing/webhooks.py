@@ -178,9 +178,10 @@ def claim_attempt(delivery_id, now):
 def _send(delivery, now):
     """POST the delivery. Returns ``(status code or None, error or None, permanent)``."""
     endpoint = delivery.endpoint
-    body = json.dumps(
-        {**delivery.payload, "sent_at": now.isoformat()}, separators=(",", ":")
-    ).encode()
+    # The delivery's id is in the signed body, not only in a header: a replay under another
+    # X-Factcheck-Delivery would pass a partner's deduplication, never its signature check.
+    sent = {**delivery.payload, "delivery_id": delivery.pk, "sent_at": now.isoformat()}
+    body = json.dumps(sent, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
         SIGNATURE_HEADER: sign(endpoint.secret, body, now.timestamp()),
