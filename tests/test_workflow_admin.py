@@ -5,7 +5,9 @@ import pytest
 from django import forms
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
+from claims.admin.verdicts import VERSION_MISSING
 from claims.models import Article, Claim, ClaimAppearance, Correction, Review, Source, Speaker
 from claims.publishing.verdicts import approve_and_publish
 from claims.workflow.reviews import start_review, submit_review
@@ -377,6 +379,18 @@ def test_two_people_editing_one_review_the_second_save_is_refused_and_nothing_is
     assert Review.objects.get(pk=review.pk).conclusion == "Version de Bob, après Alice."
 
 
+def test_a_save_that_does_not_say_which_version_it_started_from_is_refused():
+    review = review_in("draft")
+    url = reverse("admin:claims_review_change", args=[review.pk])
+    client = client_for(EditorFactory())
+    data = change_form_data(client, review, conclusion="Écrit à l'aveugle.")
+    del data["expected_version"]  # a forged post, or a page that lost the hidden field
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [VERSION_MISSING]
+    assert Review.objects.get(pk=review.pk).conclusion == review.conclusion
+
+
 def test_the_history_page_shows_who_changed_what():
     review = review_in("draft")
     editor = EditorFactory()
@@ -587,9 +601,11 @@ class TestSharedRecordsUnderPublishedVerdicts:
         data[f"{published_row}-DELETE"] = "on"
         response = client.post(url, data)
         assert response.status_code == 200  # refused, with the reason
-        assert "only an editor may remove it" in str(
-            response.context["inline_admin_formsets"][0].formset.non_form_errors()
-        )
+        errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+        assert errors == [
+            gettext("“%(claim)s”: its verdict is published; only an editor may remove it.")
+            % {"claim": reviews[0].claim.text}
+        ]
         assert Article.objects.get(pk=article.pk).title == article.title
         assert ClaimAppearance.objects.filter(article=article).count() == 3
         assert not Correction.objects.exists()

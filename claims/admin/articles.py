@@ -43,7 +43,7 @@ class AppearanceRemovalFormSet(BaseInlineFormSet):
                 continue
             if not self.may_correct:
                 raise ValidationError(
-                    _("%(claim)s: its verdict is published; only an editor may remove it.")
+                    _("“%(claim)s”: its verdict is published; only an editor may remove it.")
                     % {"claim": Truncator(form.instance.claim.text).chars(80)}
                 )
             if not posted_note(self.data):

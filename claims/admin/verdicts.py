@@ -83,6 +83,12 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+VERSION_MISSING = _(
+    "This form did not say which version of the review it was opened on, so your changes "
+    "were not saved: reload the page, then make them again."
+)
+
+
 class ReviewForm(forms.ModelForm):
     """The review's text, with the version it was opened on (optimistic locking)."""
 
@@ -107,6 +113,10 @@ class ReviewForm(forms.ModelForm):
         ):
             raise forms.ValidationError(_("This claim already has a verdict in progress."))
         if self.instance.pk:
+            if cleaned.get("expected_version") is None:
+                # Without it there is nothing to compare: a post that left it out (forged, or
+                # from a page that lost it) would save over whatever came in between.
+                raise forms.ValidationError(VERSION_MISSING)
             # The admin saves inside a transaction: the row stays locked until it commits.
             try:
                 check_version(self.instance, cleaned.get("expected_version"))
