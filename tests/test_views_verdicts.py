@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from claims.models import Correction, Review, SourceCheck
+from claims.views.common import Page
 
 from .factories import (
     ClaimFactory,
@@ -127,6 +128,20 @@ class TestVerdictList:
         # Past the end: not an empty page saying nothing was ever published.
         assert client.get(list_url(), {"page": 3}).status_code == 404
         assert client.get(list_url(), {"page": 999, "q": "chômage"}).status_code == 404
+
+    def test_the_deepest_page_links_no_deeper_and_beyond_it_is_not_found(
+        self, client, settings, monkeypatch
+    ):
+        settings.PUBLIC_PAGE_SIZE = 1
+        for hours in range(3):
+            published_verdict(published_at=timezone.now() - timezone.timedelta(hours=hours))
+        monkeypatch.setattr(Page, "DEEPEST", 2)
+        deepest = client.get(list_url(), {"page": 2}).content.decode()
+        # A third verdict exists, but the list stops here: no link to a page it refuses.
+        assert 'rel="prev"' in deepest and 'rel="next"' not in deepest
+        # It used to show the deepest page again, under every deeper number.
+        assert client.get(list_url(), {"page": 3}).status_code == 404
+        assert client.get(list_url(), {"page": 20_000}).status_code == 404
 
     def test_a_speaker_filter_of_punctuation_alone_is_reported_not_matching_everyone(self, client):
         published_verdict()
