@@ -81,6 +81,10 @@ class VerdictSitemap(LocalizedSitemap):
         # feed does, not only with the verdict's own row.
         return review.synced_at
 
+    def get_latest_lastmod(self):
+        # For the index; Django's own would read every item to take the latest.
+        return published_reviews().aggregate(latest=Max("synced_at"))["latest"]
+
 
 class SpeakerSitemap(LocalizedSitemap):
     """Speakers with a published verdict (the others' pages are 404), last changed when their
@@ -101,6 +105,10 @@ class SpeakerSitemap(LocalizedSitemap):
 
     def lastmod(self, speaker):
         return speaker.last_verdict
+
+    def get_latest_lastmod(self):
+        reviews = published_reviews().filter(claim__speaker__isnull=False)
+        return reviews.aggregate(latest=Max("synced_at"))["latest"]
 
 
 class PagesSitemap(LocalizedSitemap):

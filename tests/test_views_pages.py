@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 from django.utils import timezone, translation
 from django.views.defaults import server_error
@@ -185,6 +186,25 @@ def test_sitemap_lists_every_published_verdict_in_both_languages_with_lastmod(cl
             # In the site's time zone, to the second.
             assert urls[loc] == timezone.localtime(review.synced_at).isoformat(timespec="seconds")
     assert not [loc for loc in urls if f"/verdicts/{draft.pk}/" in loc]
+
+
+def test_the_sitemap_index_takes_each_sections_last_change_without_reading_its_rows(client):
+    speaker = SpeakerFactory()
+    reviews = [published_verdict(claim=ClaimFactory(speaker=speaker)) for _ in range(3)]
+    latest = max(Review.objects.get(pk=r.pk).synced_at for r in reviews)
+    with CaptureQueriesContext(connection) as queries:
+        index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own output
+    lastmods = {
+        entry.find(f"{SITEMAP}loc").text: entry.find(f"{SITEMAP}lastmod")
+        for entry in index.findall(f"{SITEMAP}sitemap")
+    }
+    stamp = timezone.localtime(latest).isoformat()
+    for section in ("verdicts-fr", "verdicts-en", "speakers-fr", "speakers-en"):
+        assert lastmods[f"http://testserver/sitemap-{section}.xml"].text[:19] == stamp[:19]
+    # Django's own read every published verdict (twice per language) to take the latest; what
+    # is left is aggregates: the latest change, and the count that gives the pages.
+    reads = [q["sql"] for q in queries.captured_queries if '"claims_review"' in q["sql"]]
+    assert reads and all(sql.startswith(("SELECT MAX(", "SELECT COUNT(")) for sql in reads), reads
 
 
 def test_not_found_page_is_the_sites_own(client):
