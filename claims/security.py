@@ -1,8 +1,32 @@
 """Request helpers shared by the rate limits and the admin's login protection."""
 
+import ipaddress
+
 from django.conf import settings
 
 
 def client_ip(request):
-    """The client's address, from the header a trusted proxy sets (RATELIMIT_IP_META_KEY)."""
-    return request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR")
+    """The client's address, from the header a trusted proxy sets (RATELIMIT_IP_META_KEY), else
+    the connection's. An X-Forwarded-For style list gives its last entry, the one the proxy
+    appended; a header missing or not an address falls back to the connection's address."""
+    meta = request.META
+    value = (meta.get(settings.RATELIMIT_IP_META_KEY) or "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return meta.get("REMOTE_ADDR")  # None without one: axes records no address
+
+
+def rate_limit_key(request):
+    """Who a rate limit counts: ``client_ip``, an IPv6 client by its /64, which one client
+    holds whole (an IPv4-mapped address as the IPv4 one)."""
+    value = client_ip(request) or "unknown"
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)

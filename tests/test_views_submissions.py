@@ -154,6 +154,34 @@ def test_submissions_are_rate_limited_per_address(reader, settings):
     )
 
 
+def test_behind_a_proxy_readers_are_counted_by_its_header_and_never_get_a_500(settings):
+    """The README's proxy setting; django-ratelimit's own "ip" key raised (a 500) on a request
+    without the header or with a list in it."""
+    settings.SUBMISSIONS_RATE = "1/h"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4()}"},
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit"
+    proxy = next(_addresses)  # every request comes from the proxy's own address
+
+    def send(**headers):
+        client = Client(REMOTE_ADDR=proxy, enforce_csrf_checks=True, headers=headers)
+        return csrf_post(client, "/fr/submit/", {"kind": "claim", "text": "Une affirmation."})
+
+    assert send(x_real_ip="198.51.100.7").status_code == 302
+    assert send(x_real_ip="198.51.100.7").status_code == 429
+    assert send(x_real_ip="198.51.100.8").status_code == 302  # another reader
+    # No header: counted by the connection's address rather than failing.
+    assert send().status_code == 302
+    assert send().status_code == 429
+    # A list: its last entry, the one the proxy added.
+    assert send(x_real_ip="203.0.113.5, 198.51.100.9").status_code == 302
+    assert send(x_real_ip="192.0.2.1, 198.51.100.9").status_code == 429
+    assert ReaderSubmission.objects.count() == 4
+
+
 def test_only_kept_messages_count_against_the_limit(reader, settings):
     settings.SUBMISSIONS_RATE = "2/h"
     # A reader who sends an empty form twice, then fixes it, still has their two messages.

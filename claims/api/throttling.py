@@ -7,7 +7,6 @@ EXPIRE in a MULTI/EXEC did the same with four replies to read instead of one: a 
 304's time, docs/benchmarks.md.) Without Redis (the demo) the local-memory cache counts instead.
 """
 
-import ipaddress
 import logging
 import math
 import time
@@ -19,6 +18,7 @@ from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
 from ..models import ApiKey
+from ..security import rate_limit_key
 
 WINDOW = 60
 log = logging.getLogger(__name__)
@@ -69,28 +69,11 @@ def hit(ident, limit, now=None):
     return max(1, math.ceil((window + 1) * WINDOW - now))
 
 
-def client_ip(request):
-    """The client address (``RATELIMIT_IP_META_KEY``); IPv6 by /64, which one client holds."""
-    meta = request.META
-    value = meta.get(settings.RATELIMIT_IP_META_KEY) or meta.get("REMOTE_ADDR", "")
-    # X-Forwarded-For style lists: the proxy appends the address it saw last.
-    value = value.split(",")[-1].strip()
-    try:
-        address = ipaddress.ip_address(value)
-    except ValueError:
-        return value or "unknown"
-    if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
-
-
 def limit_for(request, api_key):
     """``(ident, per-minute limit)``: the key's own, else the anonymous one per address."""
     if isinstance(api_key, ApiKey):
         return f"key:{api_key.pk}", api_key.rate_per_minute
-    return f"ip:{client_ip(request)}", settings.API_ANON_RATE
+    return f"ip:{rate_limit_key(request)}", settings.API_ANON_RATE
 
 
 class ApiRateThrottle(BaseThrottle):

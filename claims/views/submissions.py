@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from ..forms import SubmissionForm
 from ..models import ReaderSubmission
 from ..publishing.verdicts import published_reviews
+from ..security import rate_limit_key
 from .common import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -75,11 +76,17 @@ def _rate_limited(request, form):
 _COUNTERS_DOWN = (RedisError, OSError)
 
 
+def _by_client(group, request):
+    # django-ratelimit's own "ip" key raises (a 500) when the proxy's header is missing or
+    # holds a list; this one falls back to the connection's address, as the API's limit does.
+    return rate_limit_key(request)
+
+
 def _limit(request, **kwargs):
     return {
         "request": request,
         "group": "claims.views.submissions.submit",
-        "key": "ip",
+        "key": _by_client,
         "rate": settings.SUBMISSIONS_RATE,
         "method": "POST",
         **kwargs,
