@@ -110,6 +110,14 @@ class TestVerdictList:
         assert '<input type="date" name="until" aria-invalid="true"' in html
         assert '<p class="field-error" id="id_until_error">Saisissez une date valide.</p>' in html
 
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_a_typed_day_means_the_same_day_in_both_languages(self, client, language):
+        """The language switcher keeps the query: 05/01/2024 is 5 January on both sides."""
+        url = f"/{language}/"
+        html = client.get(url, {"since": "05/01/2024", "until": "13/01/2024"}).content.decode()
+        assert '<input type="date" name="since" value="2024-01-05"' in html
+        assert '<input type="date" name="until" value="2024-01-13"' in html
+
     def test_pages_older_verdicts(self, client, settings):
         settings.PUBLIC_PAGE_SIZE = 2
         reviews = [
