@@ -45,7 +45,7 @@ def check_new_or_moved_source(sender, instance, created, raw=False, **kwargs):
 
 # Public pages: a change readers could see moves the pages' version stamp, and a published
 # verdict's search vector follows its text.
-_SOURCE_PUBLIC_FIELDS = ("url", "title", "kind", "archive_url", "status")
+_SOURCE_PUBLIC_FIELDS = ("url", "title", "kind", "note", "archive_url", "status")
 
 
 @receiver(post_init, sender=Source)

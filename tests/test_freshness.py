@@ -121,6 +121,20 @@ def test_publishing_correcting_unpublishing_or_a_source_check_invalidates(client
         assert "Conclusion précisée." in after.content.decode()
 
 
+@pytest.mark.parametrize("field", ["title", "note", "archive_url"])
+def test_any_source_field_the_page_shows_invalidates(client, field):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    first = client.get(url)
+    source = review.claim.sources.get()
+    value = "https://archive.example/copie" if field == "archive_url" else "Mis à jour par script"
+    setattr(source, field, value)
+    source.save()  # outside the admin, which would also log a correction
+    after = conditional(client, url, first)
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert value in after.content.decode()
+
+
 @pytest.mark.parametrize("change", ["author's name", "default scale"])
 def test_renaming_an_author_or_changing_the_default_scale_invalidates(client, change):
     review = published_verdict(author=StaffFactory(first_name="Jeanne", last_name="Martin"))
