@@ -12,7 +12,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from rapidfuzz import fuzz
 
-from .checking.quotes import figures_in, negations_in
+from .checking.misquotes import figures_in, negations_in
 from .models import Claim, normalize_claim_text
 
 SIMILARITY = 0.7

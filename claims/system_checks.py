@@ -27,7 +27,7 @@ def webhook_endpoints_are_reachable(app_configs, databases=None, **kwargs):
     ``migrate`` and ``check --database default``."""
     from django.db import DatabaseError
 
-    from .checking.fetching import refused_port
+    from .checking.addresses import refused_port
     from .models import WebhookEndpoint
 
     warnings = []

@@ -21,15 +21,8 @@ from urllib.parse import parse_qsl, quote
 import pytest
 
 from claims.checking import fetching
-from claims.checking.fetching import (
-    DEFAULT_USER_AGENT,
-    FetchError,
-    fetch,
-    is_blocked_address,
-    post,
-    refused_port,
-    resolve_and_check,
-)
+from claims.checking.addresses import is_blocked_address, refused_port, resolve_and_check
+from claims.checking.fetching import DEFAULT_USER_AGENT, FetchError, fetch, post
 
 LOOPBACK = "127.0.0.0/8"
 PAGE = b"<!doctype html><title>Claim</title><p>Unemployment fell to 4.1%.</p>"

@@ -9,9 +9,9 @@ import unicodedata
 
 import pytest
 
+from claims.checking.misquotes import negations_in
 from claims.checking.quotes import (
     QuoteVerdict,
-    negations_in,
     normalize_for_matching,
     verify_quote,
     verify_quotes,

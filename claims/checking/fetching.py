@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.cookiejar
-import ipaddress
 import re
-import socket
 import ssl
 import time
 import zlib
@@ -24,24 +22,10 @@ import httpx
 import idna
 from django.conf import settings
 
+from .addresses import parse_networks, resolve_and_check
+from .fetch_errors import FetchError
+
 DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; source checker)"
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-_MESSAGES = {
-    "invalid_url": "this is not a valid http or https URL",
-    "blocked": "this address points to a private or reserved network",
-    "dns": "the host name could not be resolved",
-    "connect": "could not connect to the server",
-    "timeout": "the server took too long to answer",
-    "tls": "the server's TLS certificate could not be verified",
-    "too_large": "the page is too large",
-    "too_many_redirects": "the page redirects too many times",
-    "http_4xx": "the server refused the request",
-    "http_5xx": "the server failed to answer the request",
-    "not_html": "the page is not an HTML document",
-}
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -49,39 +33,6 @@ _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _INFLATE_STEP = 64 * 1024
 _INFLATED_ENCODINGS = {"gzip", "x-gzip", "deflate"}
 _HOST_NAME = re.compile(r"[a-z0-9_.-]+")
-
-# `is_global` is the base policy; these are listed too, so it doesn't hinge on which Python
-# release fixed which corner of the `ipaddress` tables. Line by line: "this network", RFC 1918,
-# CGNAT, loopback; link-local (cloud metadata), IETF, documentation; 6to4 relays, benchmarks,
-# multicast, reserved and broadcast; IPv6 unspecified, loopback and IPv4-compatible, SIIT, local
-# NAT64, discard, Teredo (the tunnel ends anywhere); documentation, unique local (AWS metadata
-# at fd00:ec2::254), link-local, site-local, multicast.
-_BLOCKED_CIDRS = """
-    0.0.0.0/8 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 127.0.0.0/8
-    169.254.0.0/16 192.0.0.0/24 192.0.2.0/24 198.51.100.0/24 203.0.113.0/24
-    192.88.99.0/24 198.18.0.0/15 224.0.0.0/4 240.0.0.0/4
-    ::/96 ::ffff:0:0:0/96 64:ff9b:1::/48 100::/64 2001::/32
-    2001:db8::/32 3fff::/20 fc00::/7 fe80::/10 fec0::/10 ff00::/8
-"""
-_BLOCKED_NETWORKS = tuple(ipaddress.ip_network(cidr) for cidr in _BLOCKED_CIDRS.split())
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class FetchError(Exception):
-    """A fetch that produced no response: ``kind`` is for code, ``str(exc)`` is for people."""
-
-    KINDS = frozenset(_MESSAGES)
-
-    def __init__(self, kind: str, message: str | None = None):
-        if kind not in self.KINDS:
-            raise ValueError(f"unknown fetch error kind: {kind!r}")
-        self.kind = kind
-        # One line, whatever a library put in the text we quote.
-        super().__init__(" ".join((message or _MESSAGES[kind]).split()))
-
-    def __reduce__(self):
-        # Celery pickles exceptions; the default would call __init__ with the message alone.
-        return type(self), (self.kind, str(self))
 
 
 @dataclass
@@ -106,76 +57,6 @@ class FetchResult:
         return self
 
 
-def is_blocked_address(ip: IPAddress, allowed_networks: Iterable | str = ()) -> bool:
-    """Whether connecting to ``ip`` could reach something other than the public internet."""
-    networks = _networks(allowed_networks)
-    if _exempt(ip, networks):
-        return False
-    if ip.version == 6 and (embedded := _embedded_ipv4(ip)) is not None:
-        # The packets end up at the IPv4 address, so that is the one to judge.
-        return is_blocked_address(embedded, networks)
-    return not ip.is_global or any(ip in network for network in _BLOCKED_NETWORKS)
-
-
-def _exempt(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
-    """Whether ``ip``, or the IPv4 address it carries (NAT64, mapped…), is in ``networks``."""
-    embedded = _embedded_ipv4(ip) if ip.version == 6 else None
-    return any(ip in network or (embedded and embedded in network) for network in networks)
-
-
-def refused_port(url: str) -> int | None:
-    """The port of ``url`` if the fetcher will refuse it, else None; for forms, which resolve
-    no names: a name is judged as a public host, an address as what it is."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return None  # not a URL: its validator says so
-    if port is None or port in settings.SOURCE_FETCH_ALLOWED_PORTS:
-        return None
-    try:
-        ip = ipaddress.ip_address(parts.hostname or "")
-    except ValueError:
-        ip = None
-    if ip is not None and _exempt(ip, _networks(settings.SOURCE_FETCH_ALLOWED_NETWORKS)):
-        return None
-    return port
-
-
-def resolve_and_check(
-    host: str,
-    port: int,
-    allowed_networks: Iterable | str = (),
-    allowed_ports: Iterable[int] | None = None,
-) -> list[str]:
-    """Resolve ``host`` once and return its addresses, or raise if any of them is blocked, or
-    is public and ``port`` is not a web port (``allowed_ports``, by default the setting)."""
-    networks = _networks(allowed_networks)
-    if allowed_ports is None:
-        allowed_ports = getattr(settings, "SOURCE_FETCH_ALLOWED_PORTS", _DEFAULT_PORTS.values())
-    try:
-        # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
-        # connect() would, so legacy numeric forms get no special treatment here.
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise FetchError("dns", f"could not resolve {host}: {reason}") from exc
-    ips = list(dict.fromkeys(info[4][0] for info in infos))
-    if not ips:
-        raise FetchError("dns", f"{host} has no IPv4 or IPv6 address")
-    for ip in ips:
-        try:
-            blocked = is_blocked_address(ipaddress.ip_address(ip), networks)
-        except ValueError:
-            blocked = True
-        if blocked:
-            # The address stays out of the message: it would map internal names for the user.
-            raise FetchError("blocked", f"{host} points to a private or reserved address")
-        if port not in allowed_ports and not _exempt(ipaddress.ip_address(ip), networks):
-            raise FetchError("blocked", f"port {port} is not a web server's port")
-    return ips
-
-
 def fetch(
     url: str,
     *,
@@ -194,7 +75,7 @@ def fetch(
     started = time.monotonic()
     if allowed_networks is None:
         allowed_networks = getattr(settings, "SOURCE_FETCH_ALLOWED_NETWORKS", "")
-    networks = _networks(allowed_networks)
+    networks = parse_networks(allowed_networks)
     target = _Target.parse(url)
     redirects: list[str] = []
     with _client(user_agent, started + deadline) as client:
@@ -238,7 +119,7 @@ def post(
     started = time.monotonic()
     if allowed_networks is None:
         allowed_networks = getattr(settings, "SOURCE_FETCH_ALLOWED_NETWORKS", "")
-    networks = _networks(allowed_networks)
+    networks = parse_networks(allowed_networks)
     target = _Target.parse(url)
     with _client(user_agent, started + timeout) as client:
         ips = resolve_and_check(target.host, target.port, networks)
@@ -329,24 +210,6 @@ def _ascii_host(host: str) -> str:
     if not _HOST_NAME.fullmatch(host):
         raise FetchError("invalid_url", "the URL has no valid host name")
     return host
-
-
-def _networks(value: Iterable | str) -> tuple[IPNetwork, ...]:
-    """Parse "10.0.0.0/8, ::1/128" or an iterable of CIDRs / network objects."""
-    items = value.split(",") if isinstance(value, str) else value
-    return tuple(
-        ipaddress.ip_network(item.strip(), strict=False) if isinstance(item, str) else item
-        for item in items
-        if not isinstance(item, str) or item.strip()
-    )
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped:
-        return ip.ipv4_mapped
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return ip.sixtofour
 
 
 @functools.cache

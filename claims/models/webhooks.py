@@ -70,7 +70,7 @@ class WebhookEndpoint(models.Model):
     def clean(self):
         # Deliveries go through the safe fetcher, which reaches public hosts on web ports only:
         # refused here, an endpoint on another port would fail its first delivery for good.
-        from ..checking.fetching import refused_port
+        from ..checking.addresses import refused_port
 
         if port := refused_port(self.url):
             allowed = ", ".join(map(str, sorted(settings.SOURCE_FETCH_ALLOWED_PORTS)))
