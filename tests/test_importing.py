@@ -12,6 +12,7 @@ from claims.demo import SAMPLE_ARTICLE
 from claims.documents import Document, document_from_url
 from claims.importing import (
     ArticleInputError,
+    find_or_create_speaker,
     import_article,
     import_document,
     normalize_body,
@@ -128,6 +129,20 @@ class TestImportWithExtraction:
         )
         assert Quotation.objects.get().speaker == trump
         assert Speaker.objects.count() == 1
+
+    def test_an_import_fills_a_known_speakers_missing_role(self):
+        speaker = SpeakerFactory(name="Maria Zakharova", role="")
+        assert find_or_create_speaker("Maria Zakharova", "person", "porte-parole").role == (
+            "porte-parole"
+        )
+        assert Speaker.objects.get(pk=speaker.pk).role == "porte-parole"
+
+    def test_an_import_leaves_the_role_readers_see_under_a_published_verdict(self):
+        speaker = SpeakerFactory(name="Maria Zakharova", role="")
+        ClaimFactory(speaker=speaker, status=Claim.Status.PUBLISHED)
+        assert find_or_create_speaker("Maria Zakharova", "person", "porte-parole") == speaker
+        # An editor sets it, with a correction note; an import would change it silently.
+        assert Speaker.objects.get(pk=speaker.pk).role == ""
 
     def test_html_keeps_the_main_text_and_metadata(self):
         from claims.documents import document_from_html
