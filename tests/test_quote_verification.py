@@ -245,11 +245,23 @@ class TestAltered:
         assert verdict.verdict == "altered"
         assert verdict.differences == ("negation: (none) → nonviolente",)
 
-    def test_a_word_that_only_starts_with_non_is_no_negation(self):
-        source = "Il a répondu avec nonchalance, nonobstant les critiques, à nonante ans."
-        verdict = verify_quote("Il a répondu avec nonchalance, nonobstant les critiques", source)
-        assert verdict.verdict == "exact"
-        assert negations_in(normalize_for_matching(source)[0]) == 0
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Il a répondu avec nonchalance, nonobstant les critiques, à nonante ans.",
+            "Ce nonagénaire (un nonagenaire, dit l'AFP) fête sa nonantième année.",
+            "The nonagenarian was nonplussed by such nonsense; nonetheless, he voted.",
+            "La nonne et la nonnette ont quitté le couvent.",
+        ],
+    )
+    def test_a_word_that_only_starts_with_non_is_no_negation(self, text):
+        assert negations_in(normalize_for_matching(text)[0]) == 0
+        words = text.split(",")[0]
+        assert verify_quote(words, text).verdict == "exact"
+
+    def test_a_closed_non_compound_with_its_own_word_stays_a_negation(self):
+        for text in ("un pacte de nonagression", "a nonprofit group", "une lutte nonviolente"):
+            assert negations_in(normalize_for_matching(text)[0]) == 1
 
     @pytest.mark.parametrize(
         ("quote", "source", "difference"),

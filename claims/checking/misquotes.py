@@ -85,7 +85,10 @@ _NEGATABLE = frozenset(
 # fmt: on
 # A closed « non » compound (« nonviolente », « nonprofit ») is the negation « non-violente »
 # and « non-profit » carry, but not a word that only starts with « non » (« nonchalant »).
-_NON_WORDS = "obstant|ante|chal|agén|agone|etheless|sens|pareil|illion|uple"
+# By stem, with or without accents: nonante, nonantième; nonagénaire, nonagenarian, nonages,
+# nonagone; nonchalant; nonobstant; nonetheless; nonsense; nonpareil; nonillion; nonuple;
+# nonplussed; nonne, nonnette. « nonagression » stays a negation.
+_NON_WORDS = "ant|ag[eé]n|ages|agon|chal|obstant|etheless|sens|pareil|illion|uple|pluss|n"
 _OTHER_NEGATORS = re.compile(
     r"\b(?:non|not|never|no|none|nobody|nothing|nor|cannot)\b|n't\b"
     rf"|\bnon(?!{_NON_WORDS})\w{{4,}}"
