@@ -131,10 +131,11 @@ class QuotationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("speaker", "claim")
 
 
-# What readers see of an article under a verdict (its link, title, outlet and date), and of
-# a speaker (name, kind, role: JSON-LD's author and jobTitle).
+# What readers and partners see of an article under a verdict (its link, title, outlet and
+# date), and of a speaker (name, kind, role: JSON-LD's author and jobTitle; the API's
+# Wikidata id).
 ARTICLE_PUBLIC_FIELDS = ("title", "url", "outlet", "author", "published_at", "language")
-SPEAKER_PUBLIC_FIELDS = ("name", "kind", "role")
+SPEAKER_PUBLIC_FIELDS = ("name", "kind", "role", "wikidata_id")
 
 
 class ArticleForm(SharedRecordForm):
@@ -240,7 +241,7 @@ class SpeakerForm(SharedRecordForm):
 
     class Meta:
         model = Speaker
-        fields = [*SPEAKER_PUBLIC_FIELDS, "wikidata_id"]
+        fields = SPEAKER_PUBLIC_FIELDS
 
 
 @admin.register(Speaker)
