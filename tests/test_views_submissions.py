@@ -176,10 +176,12 @@ def test_behind_a_proxy_readers_are_counted_by_its_header_and_never_get_a_500(se
     # No header: counted by the connection's address rather than failing.
     assert send().status_code == 302
     assert send().status_code == 429
-    # A list: its last entry, the one the proxy added.
+    # A list: its last entry, the one the proxy added; a port or brackets are no other reader.
     assert send(x_real_ip="203.0.113.5, 198.51.100.9").status_code == 302
-    assert send(x_real_ip="192.0.2.1, 198.51.100.9").status_code == 429
-    assert ReaderSubmission.objects.count() == 4
+    assert send(x_real_ip="192.0.2.1, 198.51.100.9:4711,").status_code == 429
+    assert send(x_real_ip="[2001:db8::1]:443").status_code == 302
+    assert send(x_real_ip="2001:db8::1").status_code == 429
+    assert ReaderSubmission.objects.count() == 5
 
 
 def test_only_kept_messages_count_against_the_limit(reader, settings):
