@@ -149,9 +149,10 @@ def import_article(
         body_sha256=digest,
         defaults={
             "body": body,
-            "title": title.strip() or default_title(body),
-            "outlet": outlet.strip(),
-            "author": author.strip(),
+            # A page's metadata can run longer than the columns: PostgreSQL would refuse it.
+            "title": _fit(Article, "title", title) or default_title(body),
+            "outlet": _fit(Article, "outlet", outlet),
+            "author": _fit(Article, "author", author),
             "url": url,
             "published_at": published_at,
             "language": language,
@@ -295,6 +296,12 @@ def save_extraction(article, extraction):
     Quotation.objects.bulk_create(quotations, ignore_conflicts=True)
     result.quotations = len(quotations)
     return result
+
+
+def _fit(model, field, value):
+    """``value`` stripped and cut to the column's length, with an ellipsis when cut."""
+    value, limit = value.strip(), model._meta.get_field(field).max_length
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def find_or_create_speaker(name, kind, role=""):

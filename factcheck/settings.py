@@ -7,6 +7,7 @@ Every variable is documented in the README's settings table.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -431,7 +432,11 @@ CSRF_FAILURE_VIEW = "claims.views.submissions.csrf_failure"
 
 # HTTPS and cookies. Off in development, on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Matched against the path without its leading slash, FORCE_SCRIPT_NAME's prefix included: the
+# container's health check asks over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [
+    "^" + (re.escape(FORCE_SCRIPT_NAME.lstrip("/") + "/") if FORCE_SCRIPT_NAME else "") + "healthz$"
+]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

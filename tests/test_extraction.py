@@ -1,5 +1,7 @@
 """Claim extraction, piece by piece, on the sample AFP article and small French/English texts."""
 
+import json
+import math
 from datetime import date
 
 import pytest
@@ -219,6 +221,28 @@ class TestLanguage:
         german = "Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5
         with pytest.raises(ExtractionError, match="'de' is not supported"):
             extract(german)
+
+    def test_a_text_longer_than_any_article_is_refused_with_its_size(self):
+        from claims.extraction.pipeline import MAX_CHARACTERS
+
+        text = "Le chômage a baissé de 0,5 point en 2016. " * (MAX_CHARACTERS // 40)
+        with pytest.raises(ExtractionError, match="more than the 300,000"):
+            extract(text, language="fr")
+
+    def test_a_line_holding_only_a_closing_quote_mark_is_no_crash(self):
+        text = (
+            "« Nous avons créé 180 000 emplois en 2016, a déclaré Jean Dupont.\n\n»\n\n"
+            "Le chômage a baissé de 0,5 point en 2016, selon l'Insee."
+        )
+        extraction = extract(text, language="fr")
+        assert any("0,5 point" in claim.text for claim in extraction.claims)
+
+    def test_a_figure_too_large_for_a_float_is_left_out(self):
+        digits = "9" * 320
+        extraction = extract(f"La dette atteignait {digits} euros en 2016.", language="fr")
+        assert all(math.isfinite(n.value) for n in extraction.numbers)
+        # Stored as JSON by PostgreSQL, which has no Infinity.
+        assert json.loads(json.dumps(extraction.as_dict(), allow_nan=False))
 
     def test_empty_text_is_refused(self):
         with pytest.raises(ExtractionError, match="empty"):

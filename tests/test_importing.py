@@ -54,6 +54,15 @@ class TestImportService:
         article, _ = import_article("Première ligne du texte.\n\nSuite.")
         assert article.title == "Première ligne du texte."
 
+    def test_metadata_longer_than_its_column_is_cut_not_refused_by_postgresql(self):
+        article, _ = import_article(
+            "Un texte.", title="Titre " * 150, author="Auteur " * 60, outlet="Média " * 50
+        )
+        article.refresh_from_db()
+        assert len(article.title) == 500 and article.title.endswith("…")
+        assert article.title.startswith("Titre Titre")
+        assert len(article.author) <= 300 and len(article.outlet) <= 200
+
     def test_a_url_already_used_by_another_text_is_refused(self):
         import_article("Texte un.", url="https://www.afp.com/a")
         with pytest.raises(ArticleInputError, match="already article"):

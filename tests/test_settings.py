@@ -122,6 +122,19 @@ def test_the_path_a_site_is_served_under_comes_from_the_environment():
     assert result.stdout.split() == ["https://verif.example.org", "/verif"], result.stderr
 
 
+@pytest.mark.parametrize("script_name", [None, "/verif/"])
+def test_the_health_check_is_answered_over_plain_http_under_any_path(script_name):
+    """The container's health check asks over HTTP; only /healthz escapes the HTTPS redirect."""
+    site = {"PUBLIC_BASE_URL": "https://verif.example.org", "FORCE_SCRIPT_NAME": script_name}
+    env = subprocess_env(**{**PRODUCTION, **site, "ALLOWED_HOSTS": "localhost"})
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='localhost'); "
+        "print(c.get('/healthz').status_code, c.get('/admin/login/').status_code)"
+    )
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.split()[-2:] == ["200", "301"], result.stdout + result.stderr
+
+
 def test_the_suite_runs_on_postgresql_and_redis():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"

@@ -3,6 +3,7 @@
 « 800.000 », « 180 000 », « 2,5 % », « 79 millions de dollars », "$1.5 billion".
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -82,6 +83,8 @@ def find_numbers(text, language="fr", exclude=()):
         scale = (match.group("scale") or "").lower()
         if scale:
             value *= _SCALES.get(scale, _SCALES.get(scale.rstrip("s"), 1))
+        if not math.isfinite(value):  # 320 nines: no figure anyone checks, and no JSON value
+            continue
         unit = _unit(match.group("unit") or (match.groupdict().get("currency") or ""))
         text_span = text[start:end].rstrip()
         found.append(Number(start, start + len(text_span), text_span, value, unit))
