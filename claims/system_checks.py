@@ -20,6 +20,38 @@ def public_base_url_is_set(app_configs, **kwargs):
     ]
 
 
+@register(Tags.security, deploy=True)
+def fetcher_networks_stay_closed(app_configs, **kwargs):
+    """The networks the fetcher may reach although private exist for tests and local setups:
+    in production a typed URL could reach the machines they cover (server-side forgery)."""
+    if settings.DEBUG or not settings.SOURCE_FETCH_ALLOWED_NETWORKS.strip():
+        return []
+    return [
+        Warning(
+            "SOURCE_FETCH_ALLOWED_NETWORKS is set "
+            f"({settings.SOURCE_FETCH_ALLOWED_NETWORKS.strip()}): sources and webhooks that "
+            "readers' and staff's URLs point at may reach those private addresses.",
+            hint="Leave it empty in production.",
+            id="claims.W003",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def allowed_hosts_are_named(app_configs, **kwargs):
+    """With '*', any Host header is accepted, and links built from the request (canonical URLs
+    when PUBLIC_BASE_URL is empty, password-reset mails) follow it."""
+    if settings.DEBUG or "*" not in settings.ALLOWED_HOSTS:
+        return []
+    return [
+        Warning(
+            "ALLOWED_HOSTS accepts any host name ('*').",
+            hint="List the site's own host names, e.g. verif.example.org.",
+            id="claims.W004",
+        )
+    ]
+
+
 @register(Tags.database)
 def webhook_endpoints_are_reachable(app_configs, databases=None, **kwargs):
     """An endpoint saved before ``SOURCE_FETCH_ALLOWED_PORTS`` (or before it was narrowed) may

@@ -6,6 +6,7 @@ a real ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required and HTTPS settings are 
 Every variable is documented in the README's settings table.
 """
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -44,6 +45,41 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return float(default)
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
+def env_int_list(name, default):
+    value = env(name).strip() or default
+    try:
+        return [int(item) for item in value.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, such as {default}; not {value!r}"
+        ) from None
+
+
+def env_networks(name):
+    """The variable as it is (the fetcher parses it), once every network in it is valid: a
+    typo would otherwise fail every fetch, long after startup."""
+    value = env(name)
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be networks separated by commas, such as 127.0.0.0/8; "
+                f"{item!r} is not one"
+            ) from None
+    return value
 
 
 def env_list(name, default=""):
@@ -260,7 +296,7 @@ REST_FRAMEWORK = {
 # Partner API (docs/api.md). Rows changed less than this many seconds ago are not served in
 # the sync feed yet: it covers clock skew between web servers and the moment between a
 # timestamp being taken and its transaction starting to write (claims/api/feed.py).
-API_SYNC_SAFETY_LAG = float(env("API_SYNC_SAFETY_LAG", "2"))
+API_SYNC_SAFETY_LAG = env_float("API_SYNC_SAFETY_LAG", 2)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 API_EXPORT_CHUNK_SIZE = 500
@@ -367,7 +403,7 @@ PUBLIC_PAGE_LOCAL_CACHE_BYTES = env_int("PUBLIC_PAGE_LOCAL_CACHE_BYTES", 16 * 10
 # Seconds a web process reuses the version stamp it last read before asking Redis again: a
 # change made through another process reaches pages and 304s within this bound. 0: every
 # request asks.
-PUBLIC_VERSION_MEMO_SECONDS = float(env("PUBLIC_VERSION_MEMO_SECONDS", "1"))
+PUBLIC_VERSION_MEMO_SECONDS = env_float("PUBLIC_VERSION_MEMO_SECONDS", 1)
 # What is deployed (a commit id, say), part of every public ETag and kept page's key so that a
 # deploy serves new HTML at once; empty: a digest of the code, templates, catalogues and static
 # files that render the pages (claims.publishing.freshness.release).
@@ -380,17 +416,17 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 # Article import limits: a news article is a few kilobytes; anything past this is a mistake.
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 2 * 1024 * 1024)
 # Sentences scoring at least this become candidate claims.
-EXTRACTION_THRESHOLD = float(env("EXTRACTION_THRESHOLD", "0.5"))
+EXTRACTION_THRESHOLD = env_float("EXTRACTION_THRESHOLD", 0.5)
 # Source checks.
 SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
-SOURCE_FETCH_TIMEOUT = float(env("SOURCE_FETCH_TIMEOUT", "10"))
-SOURCE_FETCH_DEADLINE = float(env("SOURCE_FETCH_DEADLINE", "30"))
+SOURCE_FETCH_TIMEOUT = env_float("SOURCE_FETCH_TIMEOUT", 10)
+SOURCE_FETCH_DEADLINE = env_float("SOURCE_FETCH_DEADLINE", 30)
 SOURCE_FETCH_PER_HOST = env_int("SOURCE_FETCH_PER_HOST", 2)
 SOURCE_CHECK_MAX_DELIVERIES = env_int("SOURCE_CHECK_MAX_DELIVERIES", 5)
 SOURCE_CHECK_STALE_AFTER = env_int("SOURCE_CHECK_STALE_AFTER", 600)
 # CIDRs the source fetcher may reach although they are private or loopback.
 # Only for tests and local setups: in production this reopens server-side request forgery.
-SOURCE_FETCH_ALLOWED_NETWORKS = env("SOURCE_FETCH_ALLOWED_NETWORKS")
+SOURCE_FETCH_ALLOWED_NETWORKS = env_networks("SOURCE_FETCH_ALLOWED_NETWORKS")
 # Ports the fetcher may reach on a public address: web servers'. Any other (SMTP's 25, a
 # database's) would let a typed URL speak HTTP to a service that is no web site, from our
 # address. The networks above are exempt.
@@ -399,10 +435,8 @@ SOURCE_FETCH_ALLOWED_PORTS = env_ports("SOURCE_FETCH_ALLOWED_PORTS", "80,443,808
 # Partner webhooks (claims/publishing/webhooks.py): attempts per event, and the seconds
 # before each retry (the last delay repeats).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
-WEBHOOK_RETRY_DELAYS = [
-    int(delay) for delay in env("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600").split(",")
-]
-WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_RETRY_DELAYS = env_int_list("WEBHOOK_RETRY_DELAYS", "30,120,600,3600,21600")
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10)
 
 # Newsroom workflow (claims/workflow/). The four-eyes rule: the author of a review cannot be
 # the editor who approves it. One-person teams can turn it off.

@@ -57,6 +57,33 @@ def test_the_deploy_check_asks_for_the_public_origin_that_webhooks_need():
     assert "claims.W001" in result.stderr and "PUBLIC_BASE_URL is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "warning"),
+    [
+        ({"SOURCE_FETCH_ALLOWED_NETWORKS": "10.0.0.0/8"}, "claims.W003"),
+        ({"ALLOWED_HOSTS": "*"}, "claims.W004"),
+    ],
+)
+def test_the_deploy_check_warns_about_settings_that_open_the_site_up(env, warning):
+    result = manage("check", "--deploy", env=subprocess_env(**{**PRODUCTION, **env}))
+    assert warning in result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EXTRACTION_THRESHOLD": "abc"}, "EXTRACTION_THRESHOLD must be a number, not 'abc'"),
+        ({"SOURCE_FETCH_TIMEOUT": "10s"}, "SOURCE_FETCH_TIMEOUT must be a number"),
+        ({"WEBHOOK_RETRY_DELAYS": "30,120,"}, "WEBHOOK_RETRY_DELAYS must be whole numbers"),
+        ({"SOURCE_FETCH_ALLOWED_NETWORKS": "10.0.0.0/33"}, "'10.0.0.0/33' is not one"),
+    ],
+)
+def test_a_malformed_value_is_refused_at_startup_by_its_name(env, message):
+    result = manage("check", env=subprocess_env(**env))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_development_defaults_need_nothing():
     values = show_settings(
         DATABASE_URL=None, REDIS_URL=None, DEBUG=None, SECRET_KEY=None, LANGUAGE_CODE=None
