@@ -244,6 +244,28 @@ class TestLanguage:
         # Stored as JSON by PostgreSQL, which has no Infinity.
         assert json.loads(json.dumps(extraction.as_dict(), allow_nan=False))
 
+    def test_a_fronted_phrase_before_the_subject_is_no_reported_speech(self):
+        text = (
+            "Pendant la campagne électorale, Donald Trump avait promis de créer 25 millions "
+            "d'emplois en dix ans."
+        )
+        extraction = extract(text, language="fr")
+        # It was taken as « Pendant la campagne électorale », said by Donald Trump, and the
+        # sentence, scored on those four words, was dropped.
+        assert [q.text for q in extraction.quotes] == []
+        assert [c.text for c in extraction.claims] == [text]
+
+    def test_a_reported_clause_ending_with_its_verb_keeps_its_speaker(self):
+        extraction = extract(
+            "Le chômage a baissé de 0,5 point en 2016, Marie Dupont a indiqué jeudi.",
+            language="fr",
+        )
+        (quote,) = extraction.quotes
+        assert (quote.text, quote.speaker.name) == (
+            "Le chômage a baissé de 0,5 point en 2016",
+            "Marie Dupont",
+        )
+
     def test_empty_text_is_refused(self):
         with pytest.raises(ExtractionError, match="empty"):
             extract("   \n ")

@@ -223,7 +223,10 @@ class Attributor:
             between = text[comma + 1 : verb.start()].strip()
             if not between:
                 speaker = self._speaker_after(verb.end(), sentence.end)
-            elif len(between.split()) <= 7:
+            elif len(between.split()) <= 7 and len(text[verb.end() : end].split()) <= 4:
+                # « X, Marie Dupont a indiqué jeudi. »: the clause ends with its verb. Not
+                # « Pendant la campagne, Donald Trump avait qualifié l'Otan d'obsolète », whose
+                # words before the comma are no quote but the sentence's own setting.
                 speaker = self._subject_before(comma + 1, verb.start())
             else:
                 continue
