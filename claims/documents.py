@@ -33,6 +33,7 @@ _HTML_START = re.compile(
     rb"(?:<!doctype\s+html|<(?:" + _ELEMENTS + rb")(?=[\s/>]))",
     re.I | re.S,
 )
+_DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>/]", re.IGNORECASE)
 _CLOSING_BLOCK = re.compile(rb"</(?:p|div|h[1-6]|li|article|section|blockquote|td|tr)\s*>", re.I)
 
 
@@ -60,13 +61,23 @@ def looks_like_html(data, name=""):
 def document_from_bytes(data, name="input", url=""):
     """A Document from raw bytes: HTML is extracted, anything else must be UTF-8 text."""
     if looks_like_html(data, name):
-        html = decode_article_bytes(data, name=name) if data else ""
-        return document_from_html(html, url=url, name=name)
+        return document_from_html(_html_text(data, name), url=url, name=name)
     return Document(text=decode_article_bytes(data, name=name), url=url)
+
+
+def _html_text(data, name, content_type=""):
+    """HTML bytes decoded as a browser would (its ``<meta charset>``, else UTF-8, else
+    windows-1252): a saved page is often not UTF-8."""
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleInputError(f"{name}: binary file (contains NUL bytes), expected HTML")
+    return decode_page(data, content_type)
 
 
 def document_from_html(html, url="", name="input"):
     """Main text and metadata of an HTML page; offsets later index into this text."""
+    if not _DOCUMENT_TAG.search(html[:8192]):
+        # A pasted fragment (« <p>…</p> »): trafilatura looks for the article in a body.
+        html = f"<html><body>{html}</body></html>"
     extracted = trafilatura.bare_extraction(
         html,
         url=url or None,
@@ -100,10 +111,14 @@ def document_from_url(url):
         raise ArticleInputError(f"{url}: the server answered HTTP {result.status_code}")
     if result.content_type not in ("text/html", "application/xhtml+xml", "text/plain"):
         raise ArticleInputError(f"{url}: not an article page ({result.content_type or 'no type'})")
+    content_type = result.headers.get("content-type", "")
     if result.content_type == "text/plain":
-        return Document(text=decode_article_bytes(result.body, name=url), url=result.final_url)
-    html = decode_page(result.body, result.headers.get("content-type", ""))
-    return document_from_html(html, url=result.final_url, name=url)
+        # Its declared charset first, as for a page, then the checks a file gets.
+        body = result.body
+        if "charset" in content_type.lower():
+            body = decode_page(body, content_type).encode()
+        return Document(text=decode_article_bytes(body, name=url), url=result.final_url)
+    return document_from_html(_html_text(result.body, url, content_type), result.final_url, url)
 
 
 def load_document(path_or_url):

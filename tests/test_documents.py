@@ -75,3 +75,22 @@ def test_a_run_of_comments_before_no_element_is_text_at_once():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert looks_like_html(b"<!-- a --><!-- b -->\n<template><p>x</p></template>")
+
+
+@pytest.mark.parametrize("tag", ["p", "div", "article"])
+def test_a_single_pasted_block_is_extracted_too(tag):
+    words = (
+        "Le taux de chômage a reculé à 7,1 % de la population active au quatrième trimestre"
+        " 2024, selon l'Insee, qui publie ses chiffres chaque trimestre depuis 1975."
+    )
+    document = document_from_bytes(f"<{tag}>{words}</{tag}>".encode(), name="depeche.html")
+    assert document.text == words
+
+
+def test_a_saved_page_in_its_declared_charset_is_read_in_it():
+    page = (
+        '<html><head><meta charset="iso-8859-1"><title>Chômage</title></head><body><article>'
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    document = document_from_bytes(page.encode("iso-8859-1"), name="depeche.html")
+    assert "reculé à 7,1 %" in document.text and "Travail" in document.text
