@@ -255,12 +255,12 @@ class TestLanguage:
         assert [q.text for q in extraction.quotes] == []
         assert [c.text for c in extraction.claims] == [text]
 
-    def test_a_reported_clause_ending_with_its_verb_keeps_its_speaker(self):
-        extraction = extract(
-            "Le chômage a baissé de 0,5 point en 2016, Marie Dupont a indiqué jeudi.",
-            language="fr",
-        )
-        (quote,) = extraction.quotes
+    @pytest.mark.parametrize(
+        "ending", ["a indiqué jeudi.", "a indiqué jeudi lors d'une conférence de presse à Paris."]
+    )
+    def test_a_reported_clause_keeps_its_speaker_whatever_follows_the_verb(self, ending):
+        text = f"Le chômage a baissé de 0,5 point en 2016, Marie Dupont {ending}"
+        (quote,) = extract(text, language="fr").quotes
         assert (quote.text, quote.speaker.name) == (
             "Le chômage a baissé de 0,5 point en 2016",
             "Marie Dupont",

@@ -38,6 +38,14 @@ _PRONOUN_BEFORE = re.compile(
     r"(?:^|[\s,;])(?P<pronoun>[Ii]l|[Ee]lle|[Ii]ls|[Ee]lles|He|She|They|he|she|they)"
     r"\s+(?:\w+\s+){0,3}$"
 )
+# A short phrase of time or place before the comma sets the scene of the sentence; it is no
+# reported clause (« Pendant la campagne électorale, Donald Trump avait promis… »).
+_FRONTED = re.compile(
+    r"\s*(?:pendant|durant|lors|après|avant|depuis|dès|dans|en|au|aux|à|sur|sous|pour|malgré|"
+    r"outre|hier|during|after|before|since|in|on|at|for|despite|yesterday)\b"
+    r"(?:\s+[\w'’-]+){0,5}\s*$",
+    re.IGNORECASE,
+)
 _ORG_HINT = re.compile(
     r"\b(?:minist[èe]re|gouvernement|commission|agence|institut|conseil|parquet|police|"
     r"ministry|department|government|agency|office|council|police|company|group)\b",
@@ -223,10 +231,10 @@ class Attributor:
             between = text[comma + 1 : verb.start()].strip()
             if not between:
                 speaker = self._speaker_after(verb.end(), sentence.end)
-            elif len(between.split()) <= 7 and len(text[verb.end() : end].split()) <= 4:
-                # « X, Marie Dupont a indiqué jeudi. »: the clause ends with its verb. Not
-                # « Pendant la campagne, Donald Trump avait qualifié l'Otan d'obsolète », whose
-                # words before the comma are no quote but the sentence's own setting.
+            elif len(between.split()) <= 7 and not _FRONTED.match(text, sentence.start, comma):
+                # « X, Marie Dupont a indiqué jeudi lors d'une conférence de presse. ». Not
+                # « Pendant la campagne, Donald Trump avait promis… », whose words before the
+                # comma are no quote but the sentence's own setting.
                 speaker = self._subject_before(comma + 1, verb.start())
             else:
                 continue
