@@ -33,7 +33,8 @@ _HTML_START = re.compile(
     rb"(?:<!doctype\s+html|<(?:" + _ELEMENTS + rb")(?=[\s/>]))",
     re.I | re.S,
 )
-_DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>/]", re.IGNORECASE)
+# A page, even one that leaves out <html> and <body>, has its metadata in these.
+_DOCUMENT_TAG = re.compile(r"<(?:html|head|body|title|meta)[\s>/]", re.IGNORECASE)
 _CLOSING_BLOCK = re.compile(rb"</(?:p|div|h[1-6]|li|article|section|blockquote|td|tr)\s*>", re.I)
 
 
@@ -59,18 +60,26 @@ def looks_like_html(data, name=""):
 
 
 def document_from_bytes(data, name="input", url=""):
-    """A Document from raw bytes: HTML is extracted, anything else must be UTF-8 text."""
-    if looks_like_html(data, name):
-        return document_from_html(_html_text(data, name), url=url, name=name)
-    return Document(text=decode_article_bytes(data, name=name), url=url)
+    """A Document from a file's bytes: HTML is extracted, anything else must be UTF-8 text."""
+    return document_from_text(decode_file(data, name), name=name, url=url)
 
 
-def _html_text(data, name, content_type=""):
-    """HTML bytes decoded as a browser would (its ``<meta charset>``, else UTF-8, else
-    windows-1252): a saved page is often not UTF-8."""
+def decode_file(data, name="input"):
+    """A file's text: HTML as a browser reads it (its ``<meta charset>``, else UTF-8, else
+    windows-1252: a saved page is often not UTF-8), anything else as UTF-8 text."""
+    if not looks_like_html(data, name):
+        return decode_article_bytes(data, name=name)
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleInputError(f"{name}: binary file (contains NUL bytes), expected HTML")
-    return decode_page(data, content_type)
+    return decode_page(data)
+
+
+def document_from_text(text, name="input", url=""):
+    """A Document from text already decoded (pasted in the admin, or a file ``decode_file``
+    read): its own ``<meta charset>`` no longer says anything about it."""
+    if looks_like_html(text.encode("utf-8"), name):
+        return document_from_html(text, url=url, name=name)
+    return Document(text=decode_article_bytes(text.encode("utf-8"), name=name), url=url)
 
 
 def document_from_html(html, url="", name="input"):
@@ -113,12 +122,20 @@ def document_from_url(url):
         raise ArticleInputError(f"{url}: not an article page ({result.content_type or 'no type'})")
     content_type = result.headers.get("content-type", "")
     if result.content_type == "text/plain":
-        # Its declared charset first, as for a page, then the checks a file gets.
-        body = result.body
-        if "charset" in content_type.lower():
-            body = decode_page(body, content_type).encode()
-        return Document(text=decode_article_bytes(body, name=url), url=result.final_url)
-    return document_from_html(_html_text(result.body, url, content_type), result.final_url, url)
+        return Document(text=_plain_text(result.body, content_type, url), url=result.final_url)
+    html = decode_page(result.body, content_type)
+    return document_from_html(html, url=result.final_url, name=url)
+
+
+def _plain_text(body, content_type, url):
+    """UTF-8 first: servers often label UTF-8 text ISO-8859-1 or us-ascii by default. Only
+    bytes that are not UTF-8 are read in the declared charset."""
+    try:
+        return decode_article_bytes(body, name=url)
+    except ArticleInputError:
+        if "charset" not in content_type.lower() or b"\x00" in body:
+            raise
+    return decode_article_bytes(decode_page(body, content_type).encode(), name=url)
 
 
 def load_document(path_or_url):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .documents import document_from_bytes, document_from_url
+from .documents import document_from_text, document_from_url
 from .importing import ArticleInputError, import_document, parse_published
 from .models import ImportJob
 from .queueing import send_and_note, sweep_stale
@@ -58,7 +58,7 @@ def run_import_job(job_id):
             _update(job, progress=10, step="Fetching the page")
             document = document_from_url(job.url)
         else:
-            document = document_from_bytes(job.raw.encode("utf-8"), name=job.filename or "text")
+            document = document_from_text(job.raw, name=job.filename or "text")
         _update(job, progress=40, step="Extracting claims")
         published = parse_published(job.published.isoformat()) if job.published else None
         result = import_document(

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from claims.documents import document_from_bytes, looks_like_html
+from claims.documents import document_from_bytes, document_from_text, looks_like_html
 
 PARAGRAPHS = (
     "<p>Le taux de chômage a reculé à 7,1 % de la population active au quatrième trimestre"
@@ -94,3 +94,23 @@ def test_a_saved_page_in_its_declared_charset_is_read_in_it():
     )
     document = document_from_bytes(page.encode("iso-8859-1"), name="depeche.html")
     assert "reculé à 7,1 %" in document.text and "Travail" in document.text
+
+
+def test_pasted_html_is_text_already_whatever_charset_its_source_declared():
+    """Copied from a Latin-1 page's source, the paste arrives as text: its <meta charset> no
+    longer says anything about it."""
+    page = (
+        '<html><head><meta charset="iso-8859-1"><title>Chômage</title></head><body><article>'
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    document = document_from_text(page, name="text")
+    assert "reculé à 7,1 %" in document.text and document.title == "Chômage"
+
+
+def test_a_page_without_html_or_body_tags_keeps_its_head():
+    page = (
+        '<!DOCTYPE html><meta charset="utf-8"><title>Chômage au plus bas</title>'
+        f'<meta name="author" content="Jean Dupont"><article>{PARAGRAPHS}</article>'
+    )
+    document = document_from_bytes(page.encode(), name="depeche.html")
+    assert document.title == "Chômage au plus bas" and "reculé à 7,1 %" in document.text

@@ -110,6 +110,23 @@ def test_bad_input_is_refused_by_the_form_and_nothing_is_queued(staff_client, da
 
 
 @pytest.mark.django_db
+def test_an_uploaded_page_saved_in_latin1_is_read_in_its_declared_charset(staff_client):
+    page = ARTICLE_HTML.replace("<head>", '<head><meta charset="iso-8859-1">', 1)
+    assert 'charset="iso-8859-1"' in page
+    upload = SimpleUploadedFile("chomage.html", page.encode("iso-8859-1"))
+    fields = {"raw": "", "url": "", "title": "", "outlet": "", "language": ""}
+    response = staff_client.post(
+        reverse("admin:claims_importjob_add"), {**fields, "upload": upload}
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    run_import_job(job.pk)  # what the worker runs; the form kept the decoded text
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    assert job.article.title == "Chômage : nouvelle baisse"
+
+
+@pytest.mark.django_db
 def test_html_pasted_from_a_page_is_imported_without_its_markup():
     paragraphs = "".join(f"<p>{line}</p>" for line in SAMPLE_ARTICLE.read_text().splitlines())
     job = ImportJob.objects.create(source="text", raw=f"<section>{paragraphs}</section>")

@@ -356,3 +356,32 @@ def test_a_url_import_reads_the_page_in_its_own_encoding(
     document = document_from_url(web_pages.url("/eco/latin"))
     assert document.title == "Chômage : nouvelle baisse"
     assert "\ufffd" not in document.text
+
+
+TEXT = "Le taux de chômage a reculé à 7,1 % au quatrième trimestre 2024, selon l'Insee."
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        # Servers label UTF-8 text files Latin-1 or us-ascii by default: UTF-8 comes first.
+        ("text/plain; charset=ISO-8859-1", TEXT.encode("utf-8")),
+        ("text/plain; charset=us-ascii", TEXT.encode("utf-8")),
+        ("text/plain", TEXT.encode("utf-8")),
+        # Bytes that are not UTF-8 are read in the charset the server declares.
+        ("text/plain; charset=ISO-8859-1", TEXT.encode("iso-8859-1")),
+    ],
+)
+def test_a_text_page_is_read_as_utf8_else_in_its_declared_charset(
+    web_pages, settings, content_type, body
+):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.0/8"
+    web_pages.pages["/depeche.txt"] = (200, content_type, body)
+    assert document_from_url(web_pages.url("/depeche.txt")).text == TEXT
+
+
+def test_a_text_page_that_is_no_text_is_still_refused(web_pages, settings):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.0/8"
+    web_pages.pages["/binary.txt"] = (200, "text/plain; charset=utf-8", b"\x00\x01\xff" * 50)
+    with pytest.raises(ArticleInputError, match="binary|not UTF-8"):
+        document_from_url(web_pages.url("/binary.txt"))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..documents import decode_file
 from ..import_jobs import queue_import
 from ..importing import ArticleInputError, decode_article_bytes
 from ..models import ImportJob
@@ -43,7 +44,7 @@ class ImportJobForm(forms.ModelForm):
                 )
             data = upload.read()
             try:
-                raw = decode_article_bytes(data, name=upload.name)
+                raw = decode_file(data, name=upload.name)
             except ArticleInputError as exc:
                 raise ValidationError(str(exc)) from None
             cleaned["source"], cleaned["filename"] = ImportJob.Source.FILE, upload.name[:255]
