@@ -78,6 +78,11 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         DEBUG=None,
         SECRET_KEY=None,
         DEMO_ADDR=f"127.0.0.1:{port}",
+        # The demo's sources are public pages, which its checks would fetch; a test sends
+        # nothing beyond loopback: with every web port refused, they are blocked before any
+        # lookup.
+        SOURCE_FETCH_ALLOWED_PORTS="1",
+        SOURCE_FETCH_ALLOWED_NETWORKS=None,
     )
     process = subprocess.Popen(
         ["make", "demo"],

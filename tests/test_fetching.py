@@ -404,6 +404,15 @@ def test_the_web_ports_come_from_the_setting(settings, connections):
     assert connections == []
 
 
+def test_a_refused_port_is_refused_before_any_lookup(dns, settings, connections):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""
+    dns.answers["mail.test"] = [["93.184.216.34"]]
+    with pytest.raises(FetchError) as error:
+        resolve_and_check("mail.test", 25)
+    assert error.value.kind == "blocked"
+    assert dns.lookups == [] and connections == []
+
+
 def test_the_escape_hatch_is_no_wider_than_listed(server, settings):
     settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.1/32"
     with pytest.raises(FetchError) as error:

@@ -80,6 +80,9 @@ def resolve_and_check(
     networks = parse_networks(allowed_networks)
     if allowed_ports is None:
         allowed_ports = getattr(settings, "SOURCE_FETCH_ALLOWED_PORTS", WEB_PORTS)
+    if port not in allowed_ports and not networks:
+        # No address could be exempt: refused before any lookup leaves the machine.
+        raise FetchError("blocked", f"port {port} is not a web server's port")
     try:
         # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
         # connect() would, so legacy numeric forms get no special treatment here.
