@@ -80,8 +80,9 @@ def resolve_and_check(
     networks = parse_networks(allowed_networks)
     if allowed_ports is None:
         allowed_ports = getattr(settings, "SOURCE_FETCH_ALLOWED_PORTS", WEB_PORTS)
-    if port not in allowed_ports and not networks:
-        # No address could be exempt: refused before any lookup leaves the machine.
+    if port not in allowed_ports and not networks and not _is_literal(host):
+        # No address it resolves to could be exempt: refused before the lookup leaves the
+        # machine. (A literal is looked up nowhere, and judged below as what it is.)
         raise FetchError("blocked", f"port {port} is not a web server's port")
     try:
         # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
@@ -104,6 +105,14 @@ def resolve_and_check(
         if port not in allowed_ports and not _exempt(ipaddress.ip_address(ip), networks):
             raise FetchError("blocked", f"port {port} is not a web server's port")
     return ips
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_networks(value: Iterable | str) -> tuple[IPNetwork, ...]:
