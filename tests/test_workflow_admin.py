@@ -581,6 +581,11 @@ class TestSharedRecordsUnderPublishedVerdicts:
         AppearanceFactory(claim=pending, article=article)
         return article, reviews, pending
 
+    def row_of(self, page, claim_id):
+        """The article page's inline row (its form prefix) for the claim ``claim_id``."""
+        rows = page.context["inline_admin_formsets"][0].formset.initial_forms
+        return next(row.prefix for row in rows if row.instance.claim_id == claim_id)
+
     def page(self, client, model, pk):
         url = reverse(f"admin:claims_{model}_change", args=[pk])
         page = client.get(url)
@@ -593,11 +598,7 @@ class TestSharedRecordsUnderPublishedVerdicts:
         url, page = self.page(client, "article", article.pk)
         assert "title" not in page.context["adminform"].form.fields  # shown read-only
         data = {**claim_form_data(page), "title": "Un autre titre"}
-        published_row = next(
-            f.prefix
-            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
-            if f.instance.claim_id == reviews[0].claim_id
-        )
+        published_row = self.row_of(page, reviews[0].claim_id)
         data[f"{published_row}-DELETE"] = "on"
         response = client.post(url, data)
         assert response.status_code == 200  # refused, with the reason
@@ -615,11 +616,7 @@ class TestSharedRecordsUnderPublishedVerdicts:
         client = client_for(FactCheckerFactory())
         url, page = self.page(client, "article", article.pk)
         data = claim_form_data(page)
-        row = next(
-            f.prefix
-            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
-            if f.instance.claim_id == pending.pk
-        )
+        row = self.row_of(page, pending.pk)
         data[f"{row}-DELETE"] = "on"
         assert client.post(url, data).status_code == 302
         assert not ClaimAppearance.objects.filter(claim=pending).exists()
@@ -653,11 +650,7 @@ class TestSharedRecordsUnderPublishedVerdicts:
         client = client_for(EditorFactory())
         url, page = self.page(client, "article", article.pk)
         data = claim_form_data(page)
-        row = next(
-            f.prefix
-            for f in page.context["inline_admin_formsets"][0].formset.initial_forms
-            if f.instance.claim_id == reviews[0].claim_id
-        )
+        row = self.row_of(page, reviews[0].claim_id)
         data[f"{row}-DELETE"] = "on"
         assert client.post(url, data).status_code == 200  # no note yet
         assert ClaimAppearance.objects.filter(article=article).count() == 3
