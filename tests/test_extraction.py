@@ -101,6 +101,45 @@ class TestQuotesAndSpeakers:
         speakers = [q.speaker.name for q in extraction.quotes]
         assert speakers == ["Antoine Berthier", "OMS"]
 
+    @pytest.mark.parametrize(
+        ("text", "name", "role"),
+        [
+            (
+                "« Le chômage a baissé de 7,5 % en 2023 », a affirmé le ministre de l'Économie "
+                "Bruno Le Maire.",
+                "Bruno Le Maire",
+                "ministre de l'Économie",
+            ),
+            (
+                "Le ministre du Travail Olivier Dussopt a affirmé que le chômage avait baissé "
+                "de 7,5 % en 2023.",
+                "Olivier Dussopt",
+                "ministre du Travail",
+            ),
+            (
+                "La présidente de la Commission européenne Ursula von der Leyen a affirmé que "
+                "300 milliards d'euros seraient investis en 2024.",
+                "Ursula von der Leyen",
+                "présidente de la Commission européenne",
+            ),
+            (
+                "Le ministre de l'Enseignement supérieur et de la Recherche Philippe Baptiste a "
+                "affirmé que 12 universités avaient fermé en 2024.",
+                "Philippe Baptiste",
+                "ministre de l'Enseignement supérieur et de la Recherche",
+            ),
+        ],
+    )
+    def test_a_title_running_into_the_name_is_the_role(self, text, name, role):
+        # spaCy read « Économie Bruno Le Maire » as the name, with the role « ministre de l' ».
+        (claim,) = extract(text, language="fr").claims
+        assert (claim.speaker.name, claim.speaker.role) == (name, role)
+
+    def test_a_name_with_its_own_particle_is_not_a_title(self):
+        text = "Le général de Gaulle a déclaré en 1940 que la France avait perdu une bataille."
+        (claim,) = extract(text, language="fr").claims
+        assert claim.speaker.name == "général de Gaulle"
+
     def test_english_quotes_with_curly_marks(self):
         text = (
             "“No parent should have to worry about the water,” said EPA Administrator Linda Marsh. "

@@ -10,7 +10,7 @@ resolve to the nearest earlier speaker that fits.
 import re
 from dataclasses import dataclass
 
-from .entities import _FR_ORG_PHRASE, INSTITUTIONS, ORGANISATION, PERSON
+from .entities import _FR_ORG_PHRASE, INSTITUTIONS, ORGANISATION, PERSON, title_before
 from .reporting import ACCORDING_TO, FR_INVERTED_PRONOUN, reporting_pattern
 from .sentences import quoted_ranges
 from .speakers import SpeakerMention, SpeakerRegistry, gender_from_role
@@ -397,6 +397,8 @@ class Attributor:
             role = apposition.group("role").strip() if apposition else ""
             if role and (_NOT_A_ROLE.match(role) or not role[0].islower()):
                 role = ""
+            if not role:
+                role = title_before(text, entity.start)
             if not role:
                 before = re.search(
                     r"(?:^|[.;]\s*)(?:Le|La|L'|L’|le|la)\s+(?P<title>[^,]{3,80}),\s*$",

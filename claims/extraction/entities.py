@@ -189,6 +189,40 @@ _EN_PLACES = {
     "Gaza",
     "Syria",
 }
+# « le ministre de l'Économie Bruno Le Maire »: spaCy runs the portfolio into the name
+# (« Économie Bruno Le Maire »), or tags the title as an organisation.
+_TITLE_NOUN = (
+    r"(?i:ministre|secrétaire|président|présidente|directeur|directrice|porte-parole|"
+    r"délégué|déléguée|commissaire|haut-commissaire|haute-commissaire|chef|cheffe|patron|"
+    r"patronne|préfet|préfète|gouverneur|gouverneure|maire|procureur|procureure|"
+    r"vice-président|vice-présidente|premier ministre|première ministre)"
+)
+_LINK = r"(?:de\s+la\s+|de\s+l['’]|d['’]|du\s+|des\s+|de\s+|aux?\s+|à\s+la\s+|à\s+l['’])"
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_LOWER = r"(?:\s+(?!(?:et|de|du|des|la|le|les|au|aux|à)\b)[a-zà-öø-ÿœ][\w'’-]*)"
+_PORTFOLIO = rf"{_CAP}{_LOWER}{{0,3}}(?:\s+(?:et\s+)?{_LINK}{_CAP}{_LOWER}{{0,3}})*"
+_TITLE = rf"{_TITLE_NOUN}{_LOWER}{{0,2}}\s+{_LINK}{_PORTFOLIO}"
+_PARTICLE = r"(?:von|van|der|den|del|della|di|da|dos|du|de|ben|bin|ibn|al|el)"
+_TITLED_PERSON = re.compile(
+    rf"(?<![\w-])(?P<title>{_TITLE})\s+"
+    rf"(?P<person>{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{1,3}})(?![\w'’-])"
+)
+_TITLE_TAIL = re.compile(rf"(?<![\w-])(?P<title>{_TITLE})\s+$")
+
+
+def title_before(text, position):
+    """The title that runs straight into the name at ``position``: « ministre de l'Économie »."""
+    match = _TITLE_TAIL.search(text, max(0, position - 160), position)
+    return match.group("title") if match else ""
+
+
+def _titled_people(text):
+    """(span of title and name, the person) for « ministre du Travail Olivier Dussopt »."""
+    for match in _TITLED_PERSON.finditer(text):
+        start, end = match.span("person")
+        yield (match.start(), end), Entity(start, end, match.group("person"), PERSON)
+
+
 _SPACY_LABELS = {"PER": PERSON, "ORG": ORGANISATION, "LOC": PLACE, "MISC": OTHER}
 
 
@@ -227,13 +261,18 @@ def find_entities(text, doc=None, language="fr"):
             for ent in (doc.ents if doc is not None else [])
             if ent.text.strip() and not ent.text[0].islower()
         ]
+        titled = list(_titled_people(text))
     else:
         model = list(_english_entities(text))
-    # Institutions and organisation phrases win over what the model saw at that place.
-    result = _without_overlaps(forced)
-    for entity in model:
-        if not any(entity.start < f.end and f.start < entity.end for f in result):
+        titled = []
+    # A titled person wins over anything found in its title or name; institutions and
+    # organisation phrases win over what the model saw at that place.
+    result = [person for _span, person in titled]
+    taken = [span for span, _person in titled]
+    for entity in _without_overlaps(forced) + model:
+        if not any(entity.start < end and start < entity.end for start, end in taken):
             result.append(entity)
+            taken.append((entity.start, entity.end))
     return sorted(result, key=lambda e: e.start)
 
 
