@@ -318,13 +318,9 @@ def find_or_create_speaker(name, kind, role=""):
         speaker, _ = Speaker.objects.get_or_create(
             normalized_name=normalized, kind=kind, defaults={"name": name, "role": role[:300]}
         )
-    elif role and not speaker.role and not _shown_under_a_verdict(speaker):
+    elif role and not speaker.role and not speaker.published_claims().exists():
         # Under a published verdict the role is what readers see: an editor sets it, with a
         # correction note (claims.admin.corrections), not an import.
         speaker.role = role[:300]
         speaker.save(update_fields=["role"])
     return speaker
-
-
-def _shown_under_a_verdict(speaker):
-    return speaker.claims.filter(status=Claim.Status.PUBLISHED).exists()

@@ -134,14 +134,7 @@ SHARED_NOTE_NEEDED = _(
 
 def published_claims(record):
     """The published claims that show ``record`` (an article or a speaker) to readers."""
-    from ..models import Article, Speaker
-
-    claims = Claim.objects.filter(status=Claim.Status.PUBLISHED)
-    if isinstance(record, Article):
-        return list(claims.filter(appearances__article=record).distinct().order_by("pk"))
-    if isinstance(record, Speaker):
-        return list(claims.filter(speaker=record).order_by("pk"))
-    raise TypeError(f"no published claims for {type(record).__name__}")
+    return list(record.published_claims().order_by("pk"))
 
 
 def shared_and_locked(request, record):

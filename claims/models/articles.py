@@ -62,6 +62,12 @@ class Article(models.Model):
         self.body_sha256 = body_sha256(self.body)
         super().save(*args, **kwargs)
 
+    def published_claims(self):
+        """The published claims that show this article to readers ("where it appeared")."""
+        return Claim.objects.filter(
+            status=Claim.Status.PUBLISHED, appearances__article=self
+        ).distinct()
+
 
 class Speaker(models.Model):
     class Kind(models.TextChoices):
@@ -111,6 +117,10 @@ class Speaker(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:speaker", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def published_claims(self):
+        """The published claims that show this speaker to readers ("said by")."""
+        return self.claims.filter(status=Claim.Status.PUBLISHED)
 
     def clean(self):
         # The key is derived in save(), out of the form's reach: check it here, so that the
