@@ -5,6 +5,10 @@ peak memory of a process with the model loaded.
 
 The texts are the gold set (tests/gold/*.json), each repeated ``--copies`` times. Both
 sides see the same texts in the same process, after a warm-up, and the best round counts.
+
+Then one long French text, the French gold texts end to end, cut at 25,000 characters and at
+the most an import takes (``MAX_CHARACTERS``): the same ratio tells whether the extraction's own
+work grows faster than the text, as it did when every sentence scanned every entity.
 """
 
 import argparse
@@ -99,6 +103,24 @@ def main():
     print(f"ratio extraction / nlp.pipe: {best_baseline / best_full:.0%} (goal: at least 70%)")
     print(f"articles per minute on one process: {len(texts) / best_full * 60:,.0f}")
     print(f"peak memory of a worker process with the model loaded: {memory['peak_rss_mb']} MB")
+
+    from claims.extraction.pipeline import MAX_CHARACTERS
+
+    joined = "\n\n".join(french) + "\n\n"
+    for size in (25_000, MAX_CHARACTERS):
+        text = (joined * (size // len(joined) + 1))[:size]
+        spacy_alone, whole = [], []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            nlp_fr(text)
+            spacy_alone.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            extract(text, language="fr")
+            whole.append(time.perf_counter() - started)
+        print(
+            f"one text of {size:,} characters: spaCy alone {min(spacy_alone):.2f} s, "
+            f"whole extraction {min(whole):.2f} s, ratio {min(spacy_alone) / min(whole):.0%}"
+        )
 
 
 if __name__ == "__main__":

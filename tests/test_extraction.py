@@ -5,6 +5,8 @@ import math
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claims.demo import SAMPLE_ARTICLE
 from claims.extraction import ExtractionError, extract
@@ -12,6 +14,7 @@ from claims.extraction.nlp import detect_language
 from claims.extraction.numbers import find_numbers
 from claims.extraction.scoring import assess
 from claims.extraction.sentences import split_sentences
+from claims.extraction.spans import Span, Spans
 from claims.extraction.temporal import find_dates
 
 SAMPLE = SAMPLE_ARTICLE.read_text()
@@ -147,6 +150,37 @@ class TestQuotesAndSpeakers:
         )
         extraction = extract(text, language="en", published=date(2024, 4, 11))
         assert [q.speaker.name for q in extraction.quotes] == ["Linda Marsh", "Linda Marsh"]
+
+
+spans = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda s: Span(s[0], s[0] + s[1])),
+    max_size=30,
+)
+
+
+class TestSpans:
+    """Sentences find their entities, dates and numbers by bisection: the same as a scan."""
+
+    @given(spans, st.integers(0, 80), st.integers(0, 80))
+    def test_the_same_answers_as_scanning_every_span(self, items, start, end):
+        index = Spans(items)
+        in_order = sorted(items, key=lambda s: s.start)
+        assert index.within(start, end) == [
+            s for s in in_order if start <= s.start and s.end <= end
+        ]
+        assert index.starting_in(start, end) == [s for s in in_order if start <= s.start < end]
+        assert index.overlaps(start, end) == any(s.start < end and start < s.end for s in items)
+
+    def test_the_span_holding_an_offset(self):
+        paragraphs = Spans([Span(0, 10), Span(12, 30), Span(31, 40)])
+        assert [paragraphs.at(offset) for offset in (0, 9, 10, 12, 35, 40)] == [
+            Span(0, 10),
+            Span(0, 10),
+            None,
+            Span(12, 30),
+            Span(31, 40),
+            None,
+        ]
 
 
 class TestEntities:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .entities import _FR_ORG_PHRASE, INSTITUTIONS, ORGANISATION, PERSON, title_before
 from .reporting import ACCORDING_TO, FR_INVERTED_PRONOUN, reporting_pattern
 from .sentences import quoted_ranges
+from .spans import Spans
 from .speakers import SpeakerMention, SpeakerRegistry, gender_from_role
 
 _GAP_WORDS = re.compile(r"^[\s,]*(?:(?:[a-zàâçéèêëîïôûùüÿœ'’-]+|[A-ZÉ][\w'’-]*\.?)[\s,]*){0,10}$")
@@ -79,7 +80,7 @@ class Attributor:
     def __init__(self, text, entities, language="fr", gender_at=None):
         self.text = text
         self.language = language
-        self.entities = [e for e in entities if e.label in (PERSON, ORGANISATION)]
+        self.entities = Spans(e for e in entities if e.label in (PERSON, ORGANISATION))
         self.gender_at = gender_at or (lambda offset: "")
         self.registry = SpeakerRegistry(e.text for e in self.entities if e.label == PERSON)
         self.reporting = reporting_pattern(language)
@@ -326,7 +327,7 @@ class Attributor:
         """The speaker named after a reporting verb: « a déclaré le général H.R. McMaster »."""
         text = self.text
         window_end = min(limit, position + 80)
-        in_window = [e for e in self.entities if position <= e.start < window_end]
+        in_window = self.entities.starting_in(position, window_end)
         # « le ministre de l'Economie Jean Dupont », « le capitaine de l'OM, Mathieu Castel »:
         # the person closes the title chain.
         for first, person in zip(in_window, in_window[1:], strict=False):
@@ -372,7 +373,8 @@ class Attributor:
         """The subject of a reporting verb: an entity, a pronoun or a noun phrase before it."""
         text = self.text
         fits = []
-        for entity in reversed(self.entities):
+        # Only those from the sentence's start to the verb can fit.
+        for entity in reversed(self.entities.within(start, verb_start)):
             if not (entity.end <= verb_start and entity.start >= start):
                 continue
             if len(fits) >= 4 or entity.end < verb_start - 160:

@@ -5,6 +5,7 @@ for places (« la Maison Blanche », « le Kremlin »). English has no model on 
 capitalised sequences are classified by rules.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -268,11 +269,15 @@ def find_entities(text, doc=None, language="fr"):
     # A titled person wins over anything found in its title or name; institutions and
     # organisation phrases win over what the model saw at that place.
     result = [person for _span, person in titled]
-    taken = [span for span, _person in titled]
+    # What is taken never overlaps, so sorted by start it is sorted by end too: the one span
+    # before ``entity.end`` with the latest end is the only one that could overlap it.
+    taken = sorted(span for span, _person in titled)
     for entity in _without_overlaps(forced) + model:
-        if not any(entity.start < end and start < entity.end for start, end in taken):
-            result.append(entity)
-            taken.append((entity.start, entity.end))
+        before = bisect.bisect_left(taken, (entity.end,))
+        if before and taken[before - 1][1] > entity.start:
+            continue
+        result.append(entity)
+        taken.insert(before, (entity.start, entity.end))
     return sorted(result, key=lambda e: e.start)
 
 

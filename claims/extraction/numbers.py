@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from .spans import Span, Spans
+
 _SEP = r"[\u00a0\u202f ]"
 _SCALES = {
     "mille": 1e3,
@@ -71,9 +73,10 @@ def find_numbers(text, language="fr", exclude=()):
     """Numbers with their value (scaled) and unit; spans in ``exclude`` (dates) are skipped."""
     pattern = _EN_NUMBER if language == "en" else _FR_NUMBER
     found = []
+    excluded = Spans(Span(a, b) for a, b in exclude)
     for match in pattern.finditer(text):
         start, end = match.span()
-        if any(start < b and a < end for a, b in exclude):
+        if excluded.overlaps(start, end):
             continue
         raw = match.group("num")
         if language == "en":

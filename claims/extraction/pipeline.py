@@ -12,6 +12,7 @@ from .nlp import SUPPORTED_LANGUAGES, detect_language, pipeline
 from .numbers import find_numbers
 from .scoring import DEFAULT_THRESHOLD, assess
 from .sentences import paragraphs, split_sentences
+from .spans import Spans
 from .temporal import FUTURE, PAST, PRESENT, find_dates
 
 _EN_PAST = re.compile(
@@ -86,10 +87,6 @@ class Extraction:
         }
 
 
-def _within(items, start, end):
-    return [item for item in items if start <= item.start and item.end <= end]
-
-
 class _Tenses:
     """Verb tense near an offset, from spaCy's morphology (French) or cues (English)."""
 
@@ -101,6 +98,10 @@ class _Tenses:
             self.verbs = [t for t in doc if t.pos_ in ("VERB", "AUX")]
             self.verb_offsets = [t.idx for t in self.verbs]
 
+    def _verbs_in(self, start, end):
+        first = bisect.bisect_left(self.verb_offsets, start)
+        return self.verbs[first : bisect.bisect_left(self.verb_offsets, end)]
+
     def _sentence(self, offset):
         index = max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
         return self.sentences[index] if self.sentences else None
@@ -109,11 +110,9 @@ class _Tenses:
         sentence = self._sentence(offset)
         if self.doc is None:
             return self._english_tense(offset, sentence)
-        candidates = [
-            verb
-            for verb in self.verbs
-            if sentence is None or sentence.start <= verb.idx < sentence.end
-        ]
+        candidates = (
+            self.verbs if sentence is None else self._verbs_in(sentence.start, sentence.end)
+        )
         if not candidates:
             return PRESENT
         nearest = min(candidates, key=lambda verb: abs(verb.idx - offset))
@@ -147,9 +146,7 @@ class _Tenses:
     def has_future(self, start, end):
         if self.doc is None:
             return bool(_EN_FUTURE.search(self.text[start:end]))
-        return any(
-            "Fut" in verb.morph.get("Tense") for verb in self.verbs if start <= verb.idx < end
-        )
+        return any("Fut" in verb.morph.get("Tense") for verb in self._verbs_in(start, end))
 
     def gender_at(self, offset):
         if self.doc is None:
@@ -162,7 +159,7 @@ class _Tenses:
 
 
 # About 50,000 words, ten times the longest news story: spaCy refuses a million characters,
-# and the extraction's time grows faster than the text (seconds here, minutes at 2 MiB).
+# and its time grows faster than the text (about 9 s here: docs/extraction.md).
 MAX_CHARACTERS = 300_000
 
 
@@ -191,15 +188,16 @@ def extract(text, *, language=None, published=None, title="", threshold=DEFAULT_
 
     extraction = Extraction(language, text, published, title, sentences)
     extraction.entities, extraction.dates, extraction.numbers = entities, dates, numbers
-    paragraph_spans = paragraphs(text)
+    paragraph_spans = Spans(paragraphs(text))
+    entity_spans, date_spans, number_spans = Spans(entities), Spans(dates), Spans(numbers)
     for sentence in sentences:
-        paragraph = next(p for p in paragraph_spans if p.start <= sentence.start < p.end)
+        paragraph = paragraph_spans.at(sentence.start)
         quotes = attributor.sentence_quotes(paragraph, sentence)
         extraction.quotes += quotes
         sentence_text = text[sentence.start : sentence.end]
-        in_entities = _within(entities, sentence.start, sentence.end)
-        in_dates = _within(dates, sentence.start, sentence.end)
-        in_numbers = _within(numbers, sentence.start, sentence.end)
+        in_entities = entity_spans.within(sentence.start, sentence.end)
+        in_dates = date_spans.within(sentence.start, sentence.end)
+        in_numbers = number_spans.within(sentence.start, sentence.end)
         attributed = next((q for q in quotes if q.speaker), None)
         main_quote = (
             next((q for q in quotes if q.kind == "direct"), None)
@@ -213,11 +211,11 @@ def extract(text, *, language=None, published=None, title="", threshold=DEFAULT_
             # A line of a closing quote mark alone leaves nothing: no end mark to carry over.
             text[content.start : content.end] + (last[-1] if last and last[-1] in "?!" else ""),
             language=language,
-            has_number=bool(_within(numbers, content.start, content.end)),
-            has_date=bool(_within(dates, content.start, content.end)),
+            has_number=bool(number_spans.within(content.start, content.end)),
+            has_date=bool(date_spans.within(content.start, content.end)),
             attributed=attributed is not None,
             has_entity=any(
-                e.label != "other" for e in _within(entities, content.start, content.end)
+                e.label != "other" for e in entity_spans.within(content.start, content.end)
             ),
             quote_only=bool(quotes),
             has_future=tenses.has_future(content.start, content.end),
