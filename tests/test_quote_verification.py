@@ -42,9 +42,10 @@ class TestNormalization:
     def test_each_character_maps_back_to_the_original(self):
         text = "ﬁn de l’Œuvre… \u00a0Straße, e\u0301te\u0301 2024"
         normalized, index = normalize_for_matching(text)
-        assert normalized == "fin de l'œuvre... strasse, été 2024"
+        assert normalized == "fin de l'oeuvre... strasse, été 2024"
         assert index == sorted(index)
-        assert text[index[normalized.index("œuvre")]] == "Œ"
+        at = normalized.index("oeuvre")
+        assert text[index[at]] == text[index[at + 1]] == "Œ"  # both letters of the ligature
         assert text[index[normalized.index("strasse") + 5]] == "ß"  # the second s of ß
         assert text[index[normalized.index("été")]] == "e"  # with its combining accent
         assert text[index[normalized.index("2024")] :].startswith("2024")
@@ -104,6 +105,77 @@ class TestExact:
     def test_words_are_not_found_inside_other_words(self):
         verdict = verify_quote("ose", "Elle propose une loi.")
         assert verdict.verdict != "exact"
+
+    @pytest.mark.parametrize(
+        ("quote", "page"),
+        [
+            ("Nous mettrons tout en oeuvre", "« Nous mettrons tout en œuvre », a-t-il dit."),
+            ("ses vœux aux Français", "Lors de ses voeux aux Français, le président a parlé."),
+            ("l'Æthiopia", "l'Aethiopia"),
+        ],
+    )
+    def test_ligatures_are_the_letters_they_join(self, quote, page):
+        verdict = verify_quote(quote, page)
+        assert (verdict.verdict, verdict.differences) == ("exact", ())
+        check_offsets(verdict, page)
+
+
+class TestPartOfALargerFigure:
+    """A quoted figure is not found at the end or the start of a larger one on the page: it was
+    certified verbatim."""
+
+    @pytest.mark.parametrize(
+        ("quote", "page", "passage", "difference"),
+        [
+            (
+                "3 millions de chômeurs",
+                "Selon l'Insee, il y a 2,3 millions de chômeurs en France.",
+                "2,3 millions de chômeurs",
+                "number: 3 → 2,3",
+            ),
+            (
+                "5 % de croissance",
+                "Le gouvernement prévoit 1,5 % de croissance en 2025.",
+                "1,5 % de croissance",
+                "number: 5 → 1,5",
+            ),
+            (
+                "le déficit public atteindra 5",
+                "le déficit public atteindra 5,5 % du PIB",
+                "le déficit public atteindra 5,5",
+                "number: 5 → 5,5",
+            ),
+            (
+                "500 euros de plus pour les retraités modestes",
+                "Il promet 1\u202f500 euros de plus par an pour les retraités modestes.",
+                "1\u202f500 euros de plus par an pour les retraités modestes",
+                "number: 500 → 1 500",
+            ),
+            (
+                "80 % des Français",
+                "Selon le sondage, 1 080 % des Français",
+                "1 080 % des Français",
+                "number: 80 → 1 080",
+            ),
+            ("100 euros", "un billet de 1.100 euros", "1.100 euros", "number: 100 → 1.100"),
+        ],
+    )
+    def test_the_whole_figure_faces_the_quote(self, quote, page, passage, difference):
+        verdict = verify_quote(quote, page)
+        assert verdict.verdict == "altered"
+        assert verdict.matched_text == passage
+        assert verdict.differences == (difference,)
+
+    @pytest.mark.parametrize(
+        ("quote", "page"),
+        [
+            ("3 millions de chômeurs", "Fin 2023, 3 millions de chômeurs étaient inscrits."),
+            ("en 2023 500 euros", "versés en 2023 500 euros par foyer"),  # a year, then a figure
+            ("le SMIC à 1 500 euros", "le SMIC à 1\u202f500 euros"),
+        ],
+    )
+    def test_a_figure_beside_another_is_still_exact(self, quote, page):
+        assert verify_quote(quote, page).verdict == "exact"
 
 
 class TestApproximate:

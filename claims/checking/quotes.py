@@ -22,9 +22,12 @@ _DASHES = frozenset("‐‑‒–—―−﹘﹣－")
 _TIGHT = ":;!?%,.)]"
 _COMBINING = "\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # Text that NFKC and casefold change one char for one char is copied in bulk, which keeps
-# normalizing a 100 kB page fast: printable ASCII but ' " `, and Latin-1 letters but ß ("ss").
+# normalizing a 100 kB page fast: printable ASCII but ' " `, and Latin-1 letters but ß ("ss")
+# and æ (a ligature, as œ is).
 _ASCII = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "'\"`")
-_LATIN = "À-Þà-ÿŒœ"
+_LATIN = "À-ÅÇ-Þà-åç-ÿ"
+# « vœu » and « voeu » are the same word, typed either way; NFKC keeps these ligatures.
+_LIGATURES = {"œ": "oe", "æ": "ae"}
 _PLAIN = re.compile(
     rf"[{re.escape(_ASCII)}{_LATIN}]+"
     rf"(?: [{re.escape(''.join(c for c in _ASCII if c not in _TIGHT))}{_LATIN}]"
@@ -60,7 +63,8 @@ def normalize_for_matching(text: str) -> tuple[str, list[int]]:
             j = i + 1  # a base character and its combining marks normalize together (e + ◌́ → é)
             while j < len(text) and unicodedata.combining(text[j]):
                 j += 1
-            for char in unicodedata.normalize("NFKC", text[i:j]).casefold():
+            folded = unicodedata.normalize("NFKC", text[i:j]).casefold()
+            for char in "".join(_LIGATURES.get(c, c) for c in folded):
                 if char in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalnum():
                     char = "'" if text[i + 1].isalnum() else " "
                 elif char in _QUOTE_MARKS or char in _APOSTROPHES or char.isspace():
@@ -164,9 +168,65 @@ def _find_exact(wanted: str, norm: str) -> int | None:
     while at != -1 and (
         any(padded[i - 1 : i + 1].isalnum() for i in (at, at + len(wanted)))
         or (wanted[:1].isdigit() and padded[at - 1] in "+-" and misquotes.is_sign(padded, at - 1))
+        or _figure_goes_on_before(padded, at)
+        or _figure_goes_on_after(padded, at + len(wanted))
     ):
         at = padded.find(wanted, at + 1)
     return None if at == -1 else at - 1
+
+
+# « 2,3 millions », « 10.3 % », « 1 500 euros »: a figure's decimal or thousands mark, or the
+# space before a group of three digits (NFKC made the narrow no-break space one).
+_GROUP_AFTER = re.compile(r"\d{3}(?!\d)")
+_GROUP_BEFORE = re.compile(r"(?<!\d)\d{1,3}$")
+
+
+def _figure_goes_on_before(text: str, at: int) -> bool:
+    """Whether the figure starting at ``text[at]`` is the tail of a longer one: « 3 » of
+    « 2,3 », « 500 » of « 1 500 »."""
+    if not text[at : at + 1].isdigit() or at < 2 or not text[at - 2].isdigit():
+        return False
+    mark = text[at - 1]
+    return mark in ",." or (
+        mark == " "
+        and bool(_GROUP_AFTER.match(text, at))
+        and bool(_GROUP_BEFORE.search(text, 0, at - 1))
+    )
+
+
+def _figure_goes_on_after(text: str, end: int) -> bool:
+    """Whether the figure ending at ``text[end - 1]`` goes on: « 5 » of « 5,5 % », « 1 » of
+    « 1 500 euros »."""
+    if not text[end - 1 : end].isdigit() or end + 1 >= len(text) or not text[end + 1].isdigit():
+        return False
+    mark = text[end]
+    return mark in ",." or (
+        mark == " "
+        and bool(_GROUP_AFTER.match(text, end + 1))
+        and bool(_GROUP_BEFORE.search(text, 0, end))
+    )
+
+
+def _whole_figures(searched: str, start: int, end: int) -> tuple[int, int]:
+    """The passage widened to the whole figures at its edges: « 3 millions » cut out of
+    « 2,3 millions » (or « ,3 millions ») reads as the figure the page gives."""
+    if searched[start : start + 1] in (",", ".", " ") and _figure_goes_on_before(
+        searched, start + 1
+    ):
+        start += 1  # on the mark inside a figure: step onto its digits, then back over them
+    while start > 0 and (
+        (searched[start - 1].isdigit() and searched[start : start + 1].isdigit())
+        or _figure_goes_on_before(searched, start)
+    ):
+        start -= 2 if not searched[start - 1].isdigit() else 1
+    if searched[end - 1 : end] in (",", ".", " ") and _figure_goes_on_after(searched, end - 1):
+        end -= 1
+    while end < len(searched) and (
+        (searched[end].isdigit() and searched[end - 1 : end].isdigit())
+        or _figure_goes_on_after(searched, end)
+    ):
+        end += 2 if not searched[end].isdigit() else 1
+    return start, end
 
 
 def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) -> _Passage:
@@ -190,6 +250,7 @@ def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) 
         start = max((s for s in starts if s < end), default=start, key=lambda s: similarity(s, end))
         end = max((e for e in ends if e > start), default=end, key=lambda e: similarity(start, e))
     start, end = (start, end) if start < end else (low, max(high, low + 1))
+    start, end = _whole_figures(searched, start, end)
     if searched[start : start + 1].isdigit() and start and searched[start - 1] in "+-":
         # A figure keeps its sign: without it, « 0,3 » would read as the page's « -0,3 ».
         start -= misquotes.is_sign(searched, start - 1)
@@ -218,6 +279,7 @@ def _closest(quote: str, wanted: str, page: _Page, searched: str, close: float) 
             (m.end() for m in tail if m.group() == words[-1]),
             tail[facing - 1].end() if 0 < facing <= len(tail) else end,
         )
+    start, end = _whole_figures(searched, start, end)
     score = fuzz.ratio(wanted, searched[start:end])
     wider = (
         misquotes.differences(quote, wanted, page, start, end)
