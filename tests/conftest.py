@@ -24,6 +24,23 @@ def _real_services_only():
         pytest.exit("run the tests with `make test`: they need PostgreSQL and Redis", returncode=1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_outside_the_checkout(tmp_path_factory):
+    """Evidence snapshots and uploads go to a folder of this run's, not the checkout's media/;
+    workers and other child processes inherit it from the environment."""
+    from django.test.utils import override_settings
+
+    root = str(tmp_path_factory.mktemp("media"))
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = root
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+    if previous is None:
+        os.environ.pop("MEDIA_ROOT", None)
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """Rendered pages and API answers are cached under a version stamp that only moves when a
