@@ -1,6 +1,7 @@
 """Conditional GETs and CDN caching of public pages, and their invalidation on every change
 readers could see."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
@@ -341,3 +343,49 @@ def test_the_release_is_a_digest_of_what_renders_the_pages(tmp_path, settings):
     assert release() != current
     settings.RELEASE = "abc123"
     assert release() == "abc123"
+
+
+def test_a_touch_never_takes_the_stamp_back(client):
+    """A touch landing after a later one, or made on a host whose clock is behind, still moves
+    the stamp forward: set back under a committed change, it would hide that change."""
+    review = published_verdict()
+    url = review.get_absolute_url()
+    ahead = timezone.now() + timedelta(seconds=5)
+    set_public_version(ahead)
+    before = client.get(url)
+    correct_review(review, "Sources ajoutées.", StaffFactory())
+    moved = freshness.public_version()
+    assert freshness.stamp_time(moved.stamp) > ahead
+    assert conditional(client, url, before).status_code == 200
+
+
+def test_every_touch_moves_the_stamp_even_within_one_microsecond():
+    stamps = set()
+    for _ in range(20):
+        with transaction.atomic():
+            freshness.touch_public_pages()
+        stamps.add(freshness.public_version().stamp)
+    assert len(stamps) == 20
+
+
+def test_a_touch_the_cache_refused_lands_later_and_no_page_is_unmodified_meanwhile(client):
+    review = published_verdict()
+    url = review.get_absolute_url()
+    before = client.get(url)
+    closed = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }  # nothing listens there
+    with override_settings(CACHES=closed):
+        correct_review(review, "Sources ajoutées.", StaffFactory())
+    # Redis is back, with the old stamp: this process gives no validators until it moved it.
+    meanwhile = client.get(url)
+    assert "ETag" not in meanwhile or meanwhile["ETag"] != before["ETag"]
+    deadline = time.monotonic() + 10
+    while freshness.public_version().stamp is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    after = client.get(url)
+    assert after["ETag"] != before["ETag"]
+    assert conditional(client, url, before).status_code == 200

@@ -3,7 +3,10 @@
 Any change a reader could see (a verdict published, corrected or unpublished, a claim,
 speaker, rating or source edited) moves the stamp once the transaction commits; ETags and
 Last-Modified derive from it, and from the release deployed (a deploy can change any page).
-Losing the stamp (a cache flush) only costs one full response.
+Losing the stamp (a cache flush) only costs one full response. The stamp only moves forward,
+and every change moves it, whatever the order touches land in or the clock of the host making
+them; a touch the cache refused is retried until it lands, and until then this process gives
+no validators.
 
 Public pages may reuse the stamp a process last read for ``PUBLIC_VERSION_MEMO_SECONDS``
 (``public_version(memo=True)``): a Redis round trip per request was most of what a 304 or a
@@ -13,8 +16,9 @@ the memo); one made in another process is seen within that bound.
 
 import hashlib
 import logging
+import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -75,6 +79,22 @@ UNKNOWN = Version(None, None, None)
 # The last version this process read or made; a tuple is replaced whole, so threads never see
 # half of one.
 _memo = None
+# A change this process made is not in the stamp yet (the cache refused the touch): its
+# validators would call the changed pages unmodified.
+_behind = threading.Event()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def stamp_time(stamp):
+    """When the stamp says the last change was: microseconds since the epoch (or an ISO 8601
+    time, as stamps were written before)."""
+    if isinstance(stamp, int):
+        return _EPOCH + timedelta(microseconds=stamp)
+    return datetime.fromisoformat(stamp)
+
+
+def _microseconds(moment):
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def public_version(memo=False, serving=False):
@@ -85,6 +105,8 @@ def public_version(memo=False, serving=False):
     seen serving records itself, which moves Last-Modified.
     """
     global _memo
+    if _behind.is_set():
+        return UNKNOWN
     if memo:
         kept = _memo
         if kept is not None and monotonic() - kept.kept_at < settings.PUBLIC_VERSION_MEMO_SECONDS:
@@ -94,7 +116,7 @@ def public_version(memo=False, serving=False):
         values = cache.get_many([KEY, RELEASE_KEY])
         stamp = values.get(KEY)
         if stamp is None:
-            cache.add(KEY, timezone.now().isoformat(), None)
+            cache.add(KEY, _microseconds(timezone.now()), None)
             stamp = cache.get(KEY)
         deployed = values.get(RELEASE_KEY)
         if serving and (deployed is None or deployed[0] != release()):
@@ -109,7 +131,7 @@ def public_version(memo=False, serving=False):
         return UNKNOWN
     if stamp is None:
         return UNKNOWN
-    changed_at = datetime.fromisoformat(stamp)
+    changed_at = stamp_time(stamp)
     last_modified = changed_at
     if deployed is not None:
         last_modified = max(changed_at, datetime.fromisoformat(deployed[1]))
@@ -135,20 +157,79 @@ def touch_public_pages():
 
     def touch():
         global _memo
-        stamp = timezone.now().isoformat()
         _memo = None
         try:
-            cache.set(KEY, stamp, None)
+            stamp = _move_stamp()
         except Exception:
-            logger.warning("could not move the public pages version", exc_info=True)
+            logger.warning("could not move the public pages version; retrying", exc_info=True)
+            _retry_touch()
             return
         # This process serves its own change at once, not after the memo runs out; it gives
         # no Last-Modified for it until it reads the stamp again (Version.last_modified_header).
         # (Now is later than any deploy's time: Last-Modified is the change's.)
-        changed_at = datetime.fromisoformat(stamp)
+        changed_at = stamp_time(stamp)
         _memo = Version(stamp, changed_at, changed_at, changed_at.timestamp(), monotonic())
 
     transaction.on_commit(touch)
+
+
+def _move_stamp():
+    """Move the stamp to now, or just past where it is when that is later; return it.
+
+    Two touches may land out of order, and hosts' clocks differ: a touch setting its own time
+    could take the stamp back, under a committed change that pages then call unmodified.
+    """
+    now = _microseconds(timezone.now())
+    current = cache.get(KEY)
+    if isinstance(current, str):  # written by an earlier release, once
+        moved = max(now, _microseconds(datetime.fromisoformat(current)) + 1)
+        cache.set(KEY, moved, None)
+        return moved
+    if current is None:
+        if cache.add(KEY, now, None):
+            return now
+        current = cache.get(KEY)
+    # The increment is atomic: every touch moves the stamp, by at least a microsecond.
+    return cache.incr(KEY, max(1, now - current))
+
+
+_retrier = None
+_retrier_lock = threading.Lock()
+_failed_touches = 0  # under the lock: a touch failing while one is retried is retried too
+
+
+def _retry_touch(first_delay=0.5, longest_delay=30.0):
+    """Move the stamp from a thread of this process, until the cache takes it."""
+    global _retrier, _failed_touches
+    with _retrier_lock:
+        _failed_touches += 1
+        _behind.set()
+        if _retrier is not None and _retrier.is_alive():
+            return
+
+        def retry():
+            global _memo, _retrier
+            delay = first_delay
+            while True:
+                time.sleep(delay)
+                with _retrier_lock:
+                    failed = _failed_touches
+                try:
+                    _move_stamp()
+                except Exception:
+                    delay = min(longest_delay, delay * 2)
+                    continue
+                with _retrier_lock:
+                    if failed != _failed_touches:  # another failed since: move it once more
+                        continue
+                    _memo = None
+                    _behind.clear()
+                    _retrier = None
+                logger.warning("moved the public pages version after a failed touch")
+                return
+
+        _retrier = threading.Thread(target=retry, name="public-version-touch", daemon=True)
+        _retrier.start()
 
 
 def release():
