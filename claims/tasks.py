@@ -7,15 +7,21 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from .checking.checks import (
+    TRANSIENT_RETRIES,
+    run_check,
+    schedule_due_checks,
+    sweep_stale_checks,
+    url_to_check,
+)
 from .checking.checks import enqueue as enqueue_check
-from .checking.checks import run_check, schedule_due_checks, sweep_stale_checks, url_to_check
 from .checking.hostslots import host_slot
 from .import_jobs import run_import_job, sweep_stale_imports
 from .models import SourceCheck, WebhookDelivery
 from .publishing.webhooks import deliver, sweep_stale_deliveries
 from .queueing import note_sent
 
-CHECK_RETRIES = 3
+CHECK_RETRIES = TRANSIENT_RETRIES
 
 
 @shared_task
@@ -61,10 +67,11 @@ def check_source(self, check_id):
             # without spending one of the check's retries.
             enqueue_check(check_id, countdown=random.uniform(1, 3))  # noqa: S311
             return {"check": check_id, "state": "waiting for the host"}
-        check, outcome = run_check(check_id, may_retry=self.request.retries < self.max_retries)
+        check, outcome = run_check(check_id, may_retry=True)
     if outcome is not None and outcome.transient and check.state == SourceCheck.State.QUEUED:
         note_sent(SourceCheck, check_id)
-        raise self.retry(countdown=backoff(self.request.retries))
+        # The row counts the deliveries: this message may be one re-sent, counting from 0.
+        raise self.retry(countdown=backoff(check.deliveries - 1))
     return {"check": check_id, "state": check.state if check else None}
 
 

@@ -4,16 +4,19 @@ the reliability of checks on real workers (killed mid-check, broker down)."""
 import json
 import signal
 import subprocess
+import threading
 import time
 from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.checking.checks import (
+    TRANSIENT_RETRIES,
     request_check,
     run_check,
     schedule_due_checks,
@@ -200,6 +203,21 @@ class TestRunCheck:
         source.refresh_from_db()
         assert (third.changed, source.status) == (True, LinkStatus.CHANGED)
 
+    def test_an_edited_page_stays_changed_until_it_says_what_was_cited(self, source_pages):
+        # Against the previous check, the next daily recheck called the edited page "ok".
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+        source_pages.pages["/chomage"] = html(PAGE.replace("180 000", "150 000"))
+        statuses = []
+        for _ in range(2):
+            run_check(request_check(source=source, reason="recheck").pk)
+            source.refresh_from_db()
+            statuses.append(source.status)
+        source_pages.pages["/chomage"] = html()  # edited back
+        run_check(request_check(source=source, reason="recheck").pk)
+        source.refresh_from_db()
+        assert statuses + [source.status] == [LinkStatus.CHANGED, LinkStatus.CHANGED, LinkStatus.OK]
+
     def test_a_retitled_page_has_changed(self, source_pages):
         source = self.source(source_pages)
         run_check(self.latest(source).pk)
@@ -289,6 +307,19 @@ class TestRunCheck:
         assert outcome.transient and check.state == "queued" and "will retry" in check.error
         source.refresh_from_db()
         assert source.status == LinkStatus.UNCHECKED
+
+    def test_retries_are_counted_on_the_row_whatever_message_brings_them(self, source_pages):
+        # A message re-sent while the host was busy, or by the sweeper, starts Celery's count
+        # over: counted there, a lasting 503 ended "gave up" instead of saying it was a 503.
+        source_pages.pages["/busy"] = (503, "text/html", b"busy")
+        source = self.source(source_pages, path="/busy")
+        check = self.latest(source)
+        states = [run_check(check.pk, may_retry=True)[0].state for _ in range(TRANSIENT_RETRIES)]
+        last, _ = run_check(check.pk, may_retry=True)
+        last.refresh_from_db()
+        assert states == ["queued"] * TRANSIENT_RETRIES
+        assert (last.state, last.error_class, last.http_status) == ("failed", "http_5xx", 503)
+        assert len(source_pages.requests) == TRANSIENT_RETRIES + 1
 
     def test_a_finished_check_is_not_run_again(self, source_pages):
         source = self.source(source_pages)
@@ -584,6 +615,68 @@ def test_the_sweeper_sends_a_stale_running_check_again_once_per_stale_period(set
     now = timezone.now()
     assert sweep_stale_checks(now) == 1  # its worker died
     assert sweep_stale_checks(now + timedelta(minutes=5)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_taken_over_leaves_the_new_runs_result_alone(source_pages, settings):
+    """A delivery that outlasts the stale period is taken over; when it returns, its result
+    is dropped. It set the finished check back to queued, for good: every later delivery then
+    crashed on the row's constraint, and the source was never rechecked again."""
+    settings.SOURCE_CHECK_STALE_AFTER = 1
+    source_pages.pages["/lent"] = (503, "text/html", b"busy", 2.5)
+    source = SourceFactory(url=source_pages.url("/lent"))
+    check = source.checks.get()
+    slow = threading.Thread(
+        target=in_own_connection(run_check), args=(check.pk,), kwargs={"may_retry": True}
+    )
+    slow.start()
+    time.sleep(1.5)
+    source_pages.pages["/lent"] = html()
+    run_check(check.pk)  # the sweeper's message, once the first delivery is stale
+    slow.join(10)
+    check.refresh_from_db()
+    source.refresh_from_db()
+    assert (check.state, check.http_status, check.error) == ("done", 200, "")
+    assert source.status == LinkStatus.OK
+    Source.objects.filter(pk=source.pk).update(next_check_at=timezone.now())
+    assert schedule_due_checks() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_queue_each_due_source_once():
+    # Two beat instances, or a scheduling task delivered twice, ran side by side: each queued
+    # every due source.
+    sources = SourceFactory.create_batch(100)
+    now = timezone.now()
+    SourceCheck.objects.update(state="done", started_at=now, finished_at=now)
+    Source.objects.update(next_check_at=now)
+    together = threading.Barrier(2)
+    counts = []
+
+    def schedule():
+        together.wait()
+        counts.append(schedule_due_checks())
+
+    runs = [threading.Thread(target=in_own_connection(schedule)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(60)
+    pending = SourceCheck.objects.filter(state="queued", reason="scheduled")
+    assert sum(counts) == 100
+    assert sorted(pending.values_list("source_id", flat=True)) == sorted(s.pk for s in sources)
+
+
+def in_own_connection(function):
+    """``function`` for a thread: Django gives it a connection of its own, closed after."""
+
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return run
 
 
 @pytest.mark.django_db

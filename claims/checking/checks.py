@@ -21,6 +21,9 @@ RECHECK_OTHERS = timedelta(days=7)
 RECHECK_FAILING = timedelta(days=3)  # failures count only when this far apart
 RECHECK_DEAD = timedelta(days=30)
 DEAD_AFTER_FAILURES = 3
+# Deliveries that may end in a retry after a timeout or a 5xx; counted on the row, as a
+# message re-sent (a busy host, the sweeper) starts Celery's count over.
+TRANSIENT_RETRIES = 3
 _RAW_EXTENSIONS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "txt"}
 
 
@@ -116,8 +119,17 @@ def start_check(check_id):
             return None
         check.state = SourceCheck.State.RUNNING
         check.started_at = now
-        check.save(update_fields=["state", "started_at", "deliveries"])
+        check.finished_at = None
+        check.save(update_fields=["state", "started_at", "finished_at", "deliveries"])
         return check
+
+
+def _this_run(check):
+    """The row while it is still the run this delivery started: a delivery that outlasted
+    ``SOURCE_CHECK_STALE_AFTER`` may have been taken over, and the new run owns the row."""
+    return SourceCheck.objects.filter(
+        pk=check.pk, state=SourceCheck.State.RUNNING, started_at=check.started_at
+    )
 
 
 def run_check(check_id, *, may_retry=False):
@@ -132,12 +144,15 @@ def run_check(check_id, *, may_retry=False):
         logger.exception("check %s crashed", check.pk)
         _fail(check, SourceCheck.ErrorClass.INTERNAL, "unexpected error; see the worker's log")
         raise
-    if outcome.transient and may_retry:
-        check.state, check.error = SourceCheck.State.QUEUED, f"{outcome.error} (will retry)"
-        SourceCheck.objects.filter(pk=check.pk).update(state=check.state, error=check.error)
+    if outcome.transient and may_retry and check.deliveries <= TRANSIENT_RETRIES:
+        error = f"{outcome.error} (will retry)"
+        if not _this_run(check).update(state=SourceCheck.State.QUEUED, error=error):
+            return _taken_over(check), None
+        check.state, check.error = SourceCheck.State.QUEUED, error
         return check, outcome
     try:
-        save_outcome(check, outcome)
+        if save_outcome(check, outcome) is None:
+            return _taken_over(check), None
     except Exception:
         # Left "running", the check would wait for the sweeper and end as "gave up".
         logger.exception("check %s could not be saved", check.pk)
@@ -146,10 +161,20 @@ def run_check(check_id, *, may_retry=False):
     return check, outcome
 
 
+def _taken_over(check):
+    logger.warning(
+        "check %s was taken over by another delivery; this one's result dropped", check.pk
+    )
+    return SourceCheck.objects.filter(pk=check.pk).first()
+
+
 @transaction.atomic
 def save_outcome(check, outcome):
-    """Record what a check found, keep the evidence, and update the source's link status."""
-    check = SourceCheck.objects.select_for_update().get(pk=check.pk)
+    """Record what a check found, keep the evidence, and update the source's link status;
+    None when another delivery has taken the check over meanwhile."""
+    check = _this_run(check).select_for_update().first()
+    if check is None:
+        return None
     now = timezone.now()
     check.final_url = outcome.final_url[:2000]
     check.http_status = outcome.status_code
@@ -168,8 +193,8 @@ def save_outcome(check, outcome):
     check.finished_at = now
     check.started_at = check.started_at or now
     if outcome.ok:
-        previous = _previous_success(check)
-        check.changed = None if previous is None else content_changed(previous, outcome)
+        cited = _first_success(check)
+        check.changed = None if cited is None else content_changed(cited, outcome)
         check.state = SourceCheck.State.DONE
         _keep_snapshot(check, outcome)
     else:
@@ -179,17 +204,18 @@ def save_outcome(check, outcome):
     return check
 
 
-def content_changed(previous, outcome):
-    """Whether the page says something else than at the ``previous`` check: its title and main
+def content_changed(cited, outcome):
+    """Whether the page says something else than at the ``cited`` check: its title and main
     text when it has some (a script nonce, a clock or an ad around them moves at every load),
     else its bytes."""
-    if previous.text or outcome.text:
-        return (previous.title, previous.text) != (outcome.title, outcome.text)
-    return previous.content_sha256 != outcome.sha256
+    if cited.text or outcome.text:
+        return (cited.title, cited.text) != (outcome.title, outcome.text)
+    return cited.content_sha256 != outcome.sha256
 
 
-def _previous_success(check):
-    # Only a page fetched from the same address can have "changed".
+def _first_success(check):
+    """The page as it was when cited: the first successful check of this address. Against
+    the previous check instead, an edited page read "changed" once, then "ok" again."""
     earlier = SourceCheck.objects.filter(state=SourceCheck.State.DONE, url=check.url).exclude(
         pk=check.pk
     )
@@ -197,7 +223,7 @@ def _previous_success(check):
         earlier = earlier.filter(source_id=check.source_id)
     else:
         earlier = earlier.filter(article_id=check.article_id)
-    return earlier.order_by("-finished_at", "-id").first()
+    return earlier.order_by("finished_at", "id").first()
 
 
 def _keep_snapshot(check, outcome):
@@ -212,9 +238,10 @@ def _keep_snapshot(check, outcome):
 @transaction.atomic
 def _fail(check, error_class, message):
     now = timezone.now()
-    SourceCheck.objects.filter(pk=check.pk).update(
+    if not _this_run(check).update(
         state=SourceCheck.State.FAILED, error_class=error_class, error=message, finished_at=now
-    )
+    ):
+        return  # another delivery has the check now
     check.refresh_from_db()
     _update_link_status(check, None)
 
@@ -273,6 +300,19 @@ def schedule_due_checks(now=None, limit=500):
     queued = 0
     for source in due:
         with transaction.atomic():
+            # Two runs at once (two beat instances, a redelivered task) each queued every due
+            # source. The row lock decides, and moving the row's next check on makes the other
+            # run's lock see it is no longer due (its snapshot may predate this check).
+            source = (
+                Source.objects.select_for_update(skip_locked=True)
+                .filter(pk=source.pk, next_check_at__lte=now)
+                .exclude(Exists(pending))
+                .first()
+            )
+            if source is None:
+                continue
+            # Until the check sets the next one; a check that never ends leaves this date.
+            Source.objects.filter(pk=source.pk).update(next_check_at=now + RECHECK_FAILING)
             request_check(source=source, reason="scheduled")
         queued += 1
     return queued
