@@ -427,6 +427,18 @@ def test_a_redirect_to_another_scheme_is_invalid(server, target):
     assert error.value.kind == "invalid_url"
 
 
+@pytest.mark.parametrize(
+    "location", ["https:www.example.org/page", "http://0177.0.0.1/", "http://exa mple.org/"]
+)
+def test_a_malformed_redirect_is_an_invalid_url_not_a_crash(server, connections, location):
+    # httpx parses Location even when it follows no redirect; its errors are no connection
+    # failure, to be retried, nor a crash of our own.
+    with pytest.raises(FetchError) as error:
+        fetch(server.url(f"/redirect?to={quote(location)}"), allowed_networks=LOOPBACK)
+    assert error.value.kind == "invalid_url"
+    assert len(server.requests) == 1 and len(connections) == 1
+
+
 def test_redirects_are_followed_and_reported(server):
     result = fetch(server.url("/chain/3"), allowed_networks=LOOPBACK)
     assert result.body == b"end of the chain"

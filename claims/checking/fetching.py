@@ -336,9 +336,16 @@ def _send(
 def _translated_errors() -> Iterator[None]:
     try:
         yield
+    except httpx.InvalidURL as exc:
+        # httpx parses a redirect's Location even when it does not follow redirects (for
+        # response.next_request); a bad one is no connection failure, nor a crash of ours.
+        raise _bad_location(exc) from exc
     except httpx.TimeoutException as exc:
         raise FetchError("timeout") from exc
     except httpx.TransportError as exc:
+        if isinstance(exc.__context__, httpx.InvalidURL):
+            # How httpx reports a Location that is no URL at all: a "protocol error".
+            raise _bad_location(exc.__context__) from exc
         if (cause := _ssl_cause(exc)) is not None:
             reason = getattr(cause, "verify_message", None) or cause.reason or cause
             raise FetchError("tls", f"TLS failed: {reason}") from exc
@@ -348,6 +355,13 @@ def _translated_errors() -> Iterator[None]:
     except zlib.error as exc:
         # Not a connection failure, but the same outcome for callers: no usable response.
         raise FetchError("connect", "the server sent a corrupt compressed body") from exc
+    except httpx.HTTPError as exc:
+        # Whatever else httpx raises, callers expect a FetchError, never a crash.
+        raise FetchError("connect", f"the fetch failed: {exc or type(exc).__name__}") from exc
+
+
+def _bad_location(exc: Exception) -> FetchError:
+    return FetchError("invalid_url", f"the server redirected to an invalid URL: {exc}")
 
 
 def _ssl_cause(exc: BaseException | None) -> ssl.SSLError | None:
