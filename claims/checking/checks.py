@@ -221,7 +221,7 @@ def _fail(check, error_class, message):
 
 def _update_link_status(check, outcome):
     """A source is dead after three failures at least three days apart, as the Internet
-    Archive's link bot does; one success makes it alive again."""
+    Archive's link bot does; one success makes it alive again; our own crashes do not count."""
     if check.source_id is None:
         return
     source = Source.objects.select_for_update().get(pk=check.source_id)
@@ -230,6 +230,13 @@ def _update_link_status(check, outcome):
         # the current one.
         return
     now = timezone.now()
+    if check.error_class == SourceCheck.ErrorClass.INTERNAL:
+        # A crash of our own says nothing of the link: its status and failures stay as they
+        # were (three crashes would otherwise call a good link dead); only try again later.
+        source.next_check_at = now + RECHECK_FAILING
+        source.skip_history_when_saving = True
+        source.save(update_fields=["next_check_at"])
+        return
     source.last_checked_at = now
     if outcome is not None and outcome.ok:
         source.status = LinkStatus.CHANGED if check.changed else LinkStatus.OK
