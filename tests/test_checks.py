@@ -274,6 +274,22 @@ class TestRunCheck:
         source.refresh_from_db()
         assert (source.failure_count, source.status) == (0, LinkStatus.OK)
 
+    def test_a_status_outside_http_is_a_final_error_of_its_own(self, source_pages):
+        # LinkedIn answers 999 to robots: no server error to retry, no status to store.
+        source_pages.pages["/999"] = (999, "text/html", b"<h1>Request denied</h1>")
+        source = self.source(source_pages, "/999")
+        check, outcome = run_check(self.latest(source).pk, may_retry=True)
+        assert not outcome.transient
+        check.refresh_from_db()
+        assert (check.state, check.error_class, check.http_status) == (
+            "failed",
+            "http_nonstandard",
+            None,
+        )
+        assert "999" in check.error
+        source.refresh_from_db()
+        assert (source.status, source.failure_count) == (LinkStatus.ERROR, 1)
+
     def test_a_crash_of_ours_is_recorded_but_is_no_failure_of_the_link(
         self, source_pages, monkeypatch
     ):

@@ -65,6 +65,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, PAGE, "text/html; charset=utf-8")
             case ["host"]:
                 self.reply(200, self.headers["Host"].encode(), "text/plain")
+            case ["status", code]:
+                self.reply(int(code), b"denied", "text/html")
             case ["missing"]:
                 self.reply(404, b"<h1>Not found</h1>", "text/html")
             case ["redirect"]:
@@ -520,6 +522,14 @@ def test_an_error_status_is_returned_not_raised(server):
     with pytest.raises(FetchError) as error:
         result.raise_for_status()
     assert error.value.kind == "http_4xx"
+
+
+def test_a_status_that_http_does_not_define_is_an_error_of_its_own(server):
+    result = fetch(server.url("/status/999"), allowed_networks=LOOPBACK)
+    assert result.status_code == 999
+    with pytest.raises(FetchError) as error:
+        result.raise_for_status()
+    assert error.value.kind == "http_nonstandard" and "999" in str(error.value)
 
 
 def closed_port():

@@ -152,7 +152,10 @@ def save_outcome(check, outcome):
     check = SourceCheck.objects.select_for_update().get(pk=check.pk)
     now = timezone.now()
     check.final_url = outcome.final_url[:2000]
-    check.http_status = outcome.status_code
+    # The column holds HTTP's statuses only (sourcecheck_http_status_range); the error text
+    # says what a server answered outside them.
+    status = outcome.status_code
+    check.http_status = status if status is not None and 100 <= status <= 599 else None
     check.redirect_chain = outcome.redirects
     check.content_type = outcome.content_type[:200]
     check.bytes_read = len(outcome.body)

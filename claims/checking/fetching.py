@@ -49,12 +49,19 @@ class FetchResult:
     elapsed: float = 0.0
 
     def raise_for_status(self) -> FetchResult:
-        """Raise FetchError("http_4xx" / "http_5xx") for error statuses, else return self."""
+        """Raise FetchError("http_4xx" / "http_5xx" / "http_nonstandard") for error statuses,
+        else return self."""
+        if not 100 <= self.status_code <= 599:
+            raise FetchError("http_nonstandard", nonstandard_status_message(self.status_code))
         if 400 <= self.status_code < 500:
             raise FetchError("http_4xx", f"the server answered {self.status_code}")
         if self.status_code >= 500:
             raise FetchError("http_5xx", f"the server answered {self.status_code}")
         return self
+
+
+def nonstandard_status_message(status: int) -> str:
+    return f"the server answered HTTP {status}, a status that HTTP does not define"
 
 
 def fetch(
