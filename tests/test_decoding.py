@@ -38,3 +38,18 @@ def test_iso_8859_1_is_read_as_windows_1252_as_browsers_do():
 
 def test_nul_bytes_are_dropped_because_postgresql_cannot_store_them():
     assert decode_page(b"Rapport\x00 2024", "text/plain; charset=utf-8") == "Rapport 2024"
+
+
+@pytest.mark.parametrize(
+    "label", ["hex", "base64", "rot13", "zlib", "unicode_escape", "undefined", "cp037"]
+)
+def test_a_charset_that_names_no_web_encoding_counts_as_unknown(label):
+    # Python's codecs include bytes-to-bytes ones and encodings no browser reads.
+    assert decode_page(TEXT.encode(), f"text/html; charset={label}") == TEXT
+    assert decode_page(f'<meta charset="{label}">'.encode() + TEXT.encode()).endswith(TEXT)
+
+
+def test_utf_7_is_never_read_as_browsers_refuse_it():
+    # UTF-7 hides markup in plain ASCII: the reason the web dropped it.
+    body = b"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"
+    assert decode_page(body, "text/html; charset=utf-7") == body.decode("ascii")

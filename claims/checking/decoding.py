@@ -15,13 +15,27 @@ _BOMS = [
 ]
 # Browsers read these labels as windows-1252, which they mostly are.
 _AS_WINDOWS_1252 = {"iso8859-1", "ascii"}
+# The WHATWG Encoding Standard's encodings, by the names of Python's codecs for them. Python
+# knows many more (hex, base64, rot13, unicode_escape, EBCDIC, UTF-7 that hides markup in
+# ASCII…): no browser reads a page in those, so their labels count as unknown.
+_WEB_ENCODINGS = {
+    *_AS_WINDOWS_1252,
+    *(f"cp{n}" for n in (866, 874, 932, 949, *range(1250, 1259))),
+    *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+    *("utf-8", "utf-16", "utf-16-le", "utf-16-be", "tis-620"),
+    *("koi8-r", "koi8-u", "mac-roman", "mac-cyrillic"),
+    *("gbk", "gb2312", "gb18030", "big5", "big5hkscs"),
+    *("euc_jp", "iso2022_jp", "shift_jis", "euc_kr"),
+}
 
 
 def known_encoding(label):
-    """The codec a charset label names, or None when Python has no such codec."""
+    """The codec a charset label names, or None when it names no encoding of web pages."""
     try:
         name = codecs.lookup(label.strip()).name
     except (LookupError, ValueError):
+        return None
+    if name not in _WEB_ENCODINGS:
         return None
     return "cp1252" if name in _AS_WINDOWS_1252 else name
 
