@@ -1,5 +1,7 @@
 """Fetched bytes to text: the encodings French pages come in, declared well or badly."""
 
+import codecs
+
 import pytest
 
 from claims.checking.decoding import decode_page
@@ -53,3 +55,17 @@ def test_utf_7_is_never_read_as_browsers_refuse_it():
     # UTF-7 hides markup in plain ASCII: the reason the web dropped it.
     body = b"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"
     assert decode_page(body, "text/html; charset=utf-7") == body.decode("ascii")
+
+
+@pytest.mark.parametrize("label", ["utf-16", "utf-16le", "UTF-16BE"])
+@pytest.mark.parametrize("pad", ["", " "])  # an even or an odd number of bytes
+def test_a_meta_that_says_utf_16_is_read_as_utf_8_as_browsers_do(label, pad):
+    # Bytes in which an ASCII <meta> could be read are no UTF-16 (WHATWG's prescan rule).
+    page = f'<meta charset="{label}">{TEXT}{pad}'
+    assert decode_page(page.encode(), "text/html") == page
+
+
+def test_utf_16_still_counts_from_a_byte_order_mark_or_the_header():
+    page = f'<meta charset="utf-16">{TEXT}'
+    assert decode_page(codecs.BOM_UTF16_LE + page.encode("utf-16-le"), "text/html") == page
+    assert decode_page(page.encode("utf-16-be"), "text/html; charset=utf-16be") == page

@@ -13,6 +13,7 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
+_UTF_16 = {"utf-16", "utf-16-le", "utf-16-be"}
 # Browsers read these labels as windows-1252, which they mostly are.
 _AS_WINDOWS_1252 = {"iso8859-1", "ascii"}
 # The WHATWG Encoding Standard's encodings, by the names of Python's codecs for them. Python
@@ -49,10 +50,12 @@ def _decode(body, content_type):
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace")
-    declared = [match.group(1) for match in _HEADER_CHARSET.finditer(content_type or "")]
-    declared += [m.group(1).decode("ascii", "ignore") for m in _META_CHARSET.finditer(body[:1024])]
-    for label in declared:
-        encoding = known_encoding(label)
+    declared = [known_encoding(m.group(1)) for m in _HEADER_CHARSET.finditer(content_type or "")]
+    for match in _META_CHARSET.finditer(body[:1024]):
+        encoding = known_encoding(match.group(1).decode("ascii", "ignore"))
+        # A <meta> that could be read as ASCII is no UTF-16: browsers read UTF-8 instead.
+        declared.append("utf-8" if encoding in _UTF_16 else encoding)
+    for encoding in declared:
         if encoding is None:
             continue
         try:
