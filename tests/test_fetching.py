@@ -28,6 +28,12 @@ LOOPBACK = "127.0.0.0/8"
 PAGE = b"<!doctype html><title>Claim</title><p>Unemployment fell to 4.1%.</p>"
 
 
+def raw_deflate(data, level=6):
+    """Deflate without zlib's header and checksum, as some servers send it as "deflate"."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
 @functools.cache
 def gzip_bomb():
     """16 MiB of zeros that travel as about 16 KiB."""
@@ -85,6 +91,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, gzip.compress(PAGE), "text/html", {"Content-Encoding": "gzip"})
             case ["deflate"]:
                 self.reply(200, zlib.compress(PAGE), "text/html", {"Content-Encoding": "deflate"})
+            case ["raw-deflate"]:
+                self.reply(200, raw_deflate(PAGE), "text/html", {"Content-Encoding": "deflate"})
+            case ["raw-deflate-bomb"]:
+                bomb = raw_deflate(bytes(16 * 1024 * 1024), 9)
+                self.reply(200, bomb, "text/html", {"Content-Encoding": "deflate"})
+            case ["corrupt-deflate"]:
+                self.reply(200, b"\xff" * 64, "text/html", {"Content-Encoding": "deflate"})
             case ["bomb"]:
                 self.reply(200, gzip_bomb(), "text/html", {"Content-Encoding": "gzip"})
             case ["drip"]:
@@ -475,7 +488,7 @@ def test_a_body_at_the_cap_is_read_and_one_byte_more_is_refused(server):
         assert error.value.kind == "too_large"
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate"])
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
 def test_compressed_pages_are_decoded(server, path):
     result = fetch(server.url(path), allowed_networks=LOOPBACK)
     assert result.body == PAGE
@@ -487,6 +500,18 @@ def test_a_gzip_bomb_stops_at_the_cap(server):
     with pytest.raises(FetchError) as error:
         fetch(server.url("/bomb"), max_bytes=1024 * 1024, allowed_networks=LOOPBACK)
     assert error.value.kind == "too_large"
+
+
+def test_a_raw_deflate_bomb_stops_at_the_cap_too(server):
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/raw-deflate-bomb"), max_bytes=1024 * 1024, allowed_networks=LOOPBACK)
+    assert error.value.kind == "too_large"
+
+
+def test_a_body_that_is_no_deflate_at_all_is_still_a_corrupt_one(server):
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/corrupt-deflate"), allowed_networks=LOOPBACK)
+    assert "corrupt compressed body" in str(error.value)
 
 
 def test_a_slow_drip_body_hits_the_deadline(server):

@@ -387,8 +387,9 @@ def _read_body(response: httpx.Response, max_bytes: int, expires: float) -> byte
         _check_progress(int(declared), max_bytes, expires)
     chunks = _raw_chunks(response, max_bytes, expires)
     # Only the encodings we asked for are decoded; anything else is passed on as sent.
-    if response.headers.get("content-encoding", "").strip().lower() in _INFLATED_ENCODINGS:
-        chunks = _inflate(chunks)
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in _INFLATED_ENCODINGS:
+        chunks = _inflate(chunks, raw_fallback=encoding == "deflate")
     body = bytearray()
     for chunk in chunks:
         body += chunk
@@ -413,13 +414,23 @@ def _check_progress(size: int, max_bytes: int, expires: float) -> None:
         raise FetchError("timeout", "the page took too long to download")
 
 
-def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _inflate(chunks: Iterator[bytes], raw_fallback: bool = False) -> Iterator[bytes]:
     """Decompress gzip or deflate one bounded step at a time, so a bomb stops at the cap."""
     decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib-wrapped deflate
+    # Servers also send "deflate" without zlib's header, which browsers accept: the input
+    # read before any output, to read again as raw deflate; None once it is too late.
+    replay = b"" if raw_fallback else None
     data = b""
     while True:
-        piece = decoder.decompress(data, _INFLATE_STEP)
+        try:
+            piece = decoder.decompress(data, _INFLATE_STEP)
+        except zlib.error:
+            if replay is None:
+                raise
+            decoder, data, replay = zlib.decompressobj(-zlib.MAX_WBITS), replay, None
+            continue
         if piece:
+            replay = None
             yield piece
         data = decoder.unconsumed_tail
         # A full step may leave output inside zlib, so ask again before reading more input.
@@ -427,3 +438,5 @@ def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
             data = next(chunks, None)
             if data is None:
                 return
+            if replay is not None:
+                replay += data
