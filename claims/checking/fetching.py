@@ -23,15 +23,13 @@ import idna
 from django.conf import settings
 
 from .addresses import parse_networks, resolve_and_check
+from .bodies import read_body
 from .fetch_errors import FetchError
 
 DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; source checker)"
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-# Output of one decompression step: bounds memory even when a few bytes inflate to gigabytes.
-_INFLATE_STEP = 64 * 1024
-_INFLATED_ENCODINGS = {"gzip", "x-gzip", "deflate"}
 _HOST_NAME = re.compile(r"[a-z0-9_.-]+")
 
 
@@ -98,7 +96,7 @@ def fetch(
             ):
                 location = response.headers.get("location")
                 if response.status_code not in _REDIRECT_STATUSES or not location:
-                    body = _read_body(response, max_bytes, started + deadline)
+                    body = read_body(response, max_bytes, started + deadline)
                     return _result(url, target, response, body, started, redirects)
             if len(redirects) >= max_redirects:
                 raise FetchError("too_many_redirects", f"more than {max_redirects} redirects")
@@ -145,7 +143,7 @@ def post(
                 )
             ) as response,
         ):
-            answer = _read_body(response, max_bytes, started + timeout)
+            answer = read_body(response, max_bytes, started + timeout)
             return _result(url, target, response, answer, started)
 
 
@@ -378,65 +376,3 @@ def _ssl_cause(exc: BaseException | None) -> ssl.SSLError | None:
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
-
-
-def _read_body(response: httpx.Response, max_bytes: int, expires: float) -> bytes:
-    """Read the decoded body, stopping at ``max_bytes`` or at the ``expires`` monotonic time."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit():
-        _check_progress(int(declared), max_bytes, expires)
-    chunks = _raw_chunks(response, max_bytes, expires)
-    # Only the encodings we asked for are decoded; anything else is passed on as sent.
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding in _INFLATED_ENCODINGS:
-        chunks = _inflate(chunks, raw_fallback=encoding == "deflate")
-    body = bytearray()
-    for chunk in chunks:
-        body += chunk
-        _check_progress(len(body), max_bytes, expires)
-    return bytes(body)
-
-
-def _raw_chunks(response: httpx.Response, max_bytes: int, expires: float) -> Iterator[bytes]:
-    # Checked on the wire too: a compressed stream can take forever to produce any output.
-    received = 0
-    for chunk in response.iter_raw():
-        received += len(chunk)
-        _check_progress(received, max_bytes, expires)
-        yield chunk
-
-
-def _check_progress(size: int, max_bytes: int, expires: float) -> None:
-    if size > max_bytes:
-        raise FetchError("too_large", f"the page is larger than {max_bytes:,} bytes")
-    # Read timeouts only bound each read; a server dripping bytes must also meet the deadline.
-    if time.monotonic() > expires:
-        raise FetchError("timeout", "the page took too long to download")
-
-
-def _inflate(chunks: Iterator[bytes], raw_fallback: bool = False) -> Iterator[bytes]:
-    """Decompress gzip or deflate one bounded step at a time, so a bomb stops at the cap."""
-    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib-wrapped deflate
-    # Servers also send "deflate" without zlib's header, which browsers accept: the input
-    # read before any output, to read again as raw deflate; None once it is too late.
-    replay = b"" if raw_fallback else None
-    data = b""
-    while True:
-        try:
-            piece = decoder.decompress(data, _INFLATE_STEP)
-        except zlib.error:
-            if replay is None:
-                raise
-            decoder, data, replay = zlib.decompressobj(-zlib.MAX_WBITS), replay, None
-            continue
-        if piece:
-            replay = None
-            yield piece
-        data = decoder.unconsumed_tail
-        # A full step may leave output inside zlib, so ask again before reading more input.
-        if not data and len(piece) < _INFLATE_STEP:
-            data = next(chunks, None)
-            if data is None:
-                return
-            if replay is not None:
-                replay += data
