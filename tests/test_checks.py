@@ -292,6 +292,45 @@ class TestRunCheck:
         source.refresh_from_db()
         assert (source.failure_count, source.status) == (0, LinkStatus.OK)
 
+    def test_a_status_outside_http_is_a_final_error_of_its_own(self, source_pages):
+        # LinkedIn answers 999 to robots: no server error to retry, no status to store.
+        source_pages.pages["/999"] = (999, "text/html", b"<h1>Request denied</h1>")
+        source = self.source(source_pages, "/999")
+        check, outcome = run_check(self.latest(source).pk, may_retry=True)
+        assert not outcome.transient
+        check.refresh_from_db()
+        assert (check.state, check.error_class, check.http_status) == (
+            "failed",
+            "http_nonstandard",
+            None,
+        )
+        assert "999" in check.error
+        source.refresh_from_db()
+        assert (source.status, source.failure_count) == (LinkStatus.ERROR, 1)
+
+    def test_a_crash_of_ours_is_recorded_but_is_no_failure_of_the_link(
+        self, source_pages, monkeypatch
+    ):
+        source = self.source(source_pages)
+        run_check(self.latest(source).pk)
+
+        def crash(*args, **kwargs):
+            raise RuntimeError("a bug in the checker")
+
+        monkeypatch.setattr("claims.checking.checks.perform_check", crash)
+        for _ in range(3):  # three crashes, three days apart: as many as kill a link
+            Source.objects.filter(pk=source.pk, last_failure_at__isnull=False).update(
+                last_failure_at=timezone.now() - timedelta(days=3, minutes=1)
+            )
+            with pytest.raises(RuntimeError):
+                run_check(request_check(source=source, reason="recheck").pk)
+        check = self.latest(source)
+        assert (check.state, check.error_class) == ("failed", "internal")
+        source.refresh_from_db()
+        assert (source.status, source.failure_count) == (LinkStatus.OK, 0)
+        # Looked at again later, not at every scheduling round.
+        assert source.next_check_at - timezone.now() > timedelta(days=2)
+
     def test_a_blocked_source_is_marked_blocked_without_any_connection(self, source_pages):
         source = SourceFactory(url="http://127.0.0.1:9/admin")  # outside the allowed network
         check, _ = run_check(self.latest(source).pk)

@@ -1,5 +1,7 @@
 """Fetched bytes to text: the encodings French pages come in, declared well or badly."""
 
+import codecs
+
 import pytest
 
 from claims.checking.decoding import decode_page
@@ -38,3 +40,32 @@ def test_iso_8859_1_is_read_as_windows_1252_as_browsers_do():
 
 def test_nul_bytes_are_dropped_because_postgresql_cannot_store_them():
     assert decode_page(b"Rapport\x00 2024", "text/plain; charset=utf-8") == "Rapport 2024"
+
+
+@pytest.mark.parametrize(
+    "label", ["hex", "base64", "rot13", "zlib", "unicode_escape", "undefined", "cp037"]
+)
+def test_a_charset_that_names_no_web_encoding_counts_as_unknown(label):
+    # Python's codecs include bytes-to-bytes ones and encodings no browser reads.
+    assert decode_page(TEXT.encode(), f"text/html; charset={label}") == TEXT
+    assert decode_page(f'<meta charset="{label}">'.encode() + TEXT.encode()).endswith(TEXT)
+
+
+def test_utf_7_is_never_read_as_browsers_refuse_it():
+    # UTF-7 hides markup in plain ASCII: the reason the web dropped it.
+    body = b"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"
+    assert decode_page(body, "text/html; charset=utf-7") == body.decode("ascii")
+
+
+@pytest.mark.parametrize("label", ["utf-16", "utf-16le", "UTF-16BE"])
+@pytest.mark.parametrize("pad", ["", " "])  # an even or an odd number of bytes
+def test_a_meta_that_says_utf_16_is_read_as_utf_8_as_browsers_do(label, pad):
+    # Bytes in which an ASCII <meta> could be read are no UTF-16 (WHATWG's prescan rule).
+    page = f'<meta charset="{label}">{TEXT}{pad}'
+    assert decode_page(page.encode(), "text/html") == page
+
+
+def test_utf_16_still_counts_from_a_byte_order_mark_or_the_header():
+    page = f'<meta charset="utf-16">{TEXT}'
+    assert decode_page(codecs.BOM_UTF16_LE + page.encode("utf-16-le"), "text/html") == page
+    assert decode_page(page.encode("utf-16-be"), "text/html; charset=utf-16be") == page

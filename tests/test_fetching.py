@@ -28,6 +28,12 @@ LOOPBACK = "127.0.0.0/8"
 PAGE = b"<!doctype html><title>Claim</title><p>Unemployment fell to 4.1%.</p>"
 
 
+def raw_deflate(data, level=6):
+    """Deflate without zlib's header and checksum, as some servers send it as "deflate"."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
 @functools.cache
 def gzip_bomb():
     """16 MiB of zeros that travel as about 16 KiB."""
@@ -65,6 +71,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, PAGE, "text/html; charset=utf-8")
             case ["host"]:
                 self.reply(200, self.headers["Host"].encode(), "text/plain")
+            case ["status", code]:
+                self.reply(int(code), b"denied", "text/html")
             case ["missing"]:
                 self.reply(404, b"<h1>Not found</h1>", "text/html")
             case ["redirect"]:
@@ -83,6 +91,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, gzip.compress(PAGE), "text/html", {"Content-Encoding": "gzip"})
             case ["deflate"]:
                 self.reply(200, zlib.compress(PAGE), "text/html", {"Content-Encoding": "deflate"})
+            case ["raw-deflate"]:
+                self.reply(200, raw_deflate(PAGE), "text/html", {"Content-Encoding": "deflate"})
+            case ["raw-deflate-bomb"]:
+                bomb = raw_deflate(bytes(16 * 1024 * 1024), 9)
+                self.reply(200, bomb, "text/html", {"Content-Encoding": "deflate"})
+            case ["corrupt-deflate"]:
+                self.reply(200, b"\xff" * 64, "text/html", {"Content-Encoding": "deflate"})
             case ["bomb"]:
                 self.reply(200, gzip_bomb(), "text/html", {"Content-Encoding": "gzip"})
             case ["drip"]:
@@ -427,6 +442,18 @@ def test_a_redirect_to_another_scheme_is_invalid(server, target):
     assert error.value.kind == "invalid_url"
 
 
+@pytest.mark.parametrize(
+    "location", ["https:www.example.org/page", "http://0177.0.0.1/", "http://exa mple.org/"]
+)
+def test_a_malformed_redirect_is_an_invalid_url_not_a_crash(server, connections, location):
+    # httpx parses Location even when it follows no redirect; its errors are no connection
+    # failure, to be retried, nor a crash of our own.
+    with pytest.raises(FetchError) as error:
+        fetch(server.url(f"/redirect?to={quote(location)}"), allowed_networks=LOOPBACK)
+    assert error.value.kind == "invalid_url"
+    assert len(server.requests) == 1 and len(connections) == 1
+
+
 def test_redirects_are_followed_and_reported(server):
     result = fetch(server.url("/chain/3"), allowed_networks=LOOPBACK)
     assert result.body == b"end of the chain"
@@ -461,7 +488,7 @@ def test_a_body_at_the_cap_is_read_and_one_byte_more_is_refused(server):
         assert error.value.kind == "too_large"
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate"])
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
 def test_compressed_pages_are_decoded(server, path):
     result = fetch(server.url(path), allowed_networks=LOOPBACK)
     assert result.body == PAGE
@@ -473,6 +500,18 @@ def test_a_gzip_bomb_stops_at_the_cap(server):
     with pytest.raises(FetchError) as error:
         fetch(server.url("/bomb"), max_bytes=1024 * 1024, allowed_networks=LOOPBACK)
     assert error.value.kind == "too_large"
+
+
+def test_a_raw_deflate_bomb_stops_at_the_cap_too(server):
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/raw-deflate-bomb"), max_bytes=1024 * 1024, allowed_networks=LOOPBACK)
+    assert error.value.kind == "too_large"
+
+
+def test_a_body_that_is_no_deflate_at_all_is_still_a_corrupt_one(server):
+    with pytest.raises(FetchError) as error:
+        fetch(server.url("/corrupt-deflate"), allowed_networks=LOOPBACK)
+    assert "corrupt compressed body" in str(error.value)
 
 
 def test_a_slow_drip_body_hits_the_deadline(server):
@@ -508,6 +547,14 @@ def test_an_error_status_is_returned_not_raised(server):
     with pytest.raises(FetchError) as error:
         result.raise_for_status()
     assert error.value.kind == "http_4xx"
+
+
+def test_a_status_that_http_does_not_define_is_an_error_of_its_own(server):
+    result = fetch(server.url("/status/999"), allowed_networks=LOOPBACK)
+    assert result.status_code == 999
+    with pytest.raises(FetchError) as error:
+        result.raise_for_status()
+    assert error.value.kind == "http_nonstandard" and "999" in str(error.value)
 
 
 def closed_port():

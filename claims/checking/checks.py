@@ -177,7 +177,10 @@ def save_outcome(check, outcome):
         return None
     now = timezone.now()
     check.final_url = outcome.final_url[:2000]
-    check.http_status = outcome.status_code
+    # The column holds HTTP's statuses only (sourcecheck_http_status_range); the error text
+    # says what a server answered outside them.
+    status = outcome.status_code
+    check.http_status = status if status is not None and 100 <= status <= 599 else None
     check.redirect_chain = outcome.redirects
     check.content_type = outcome.content_type[:200]
     check.bytes_read = len(outcome.body)
@@ -248,7 +251,7 @@ def _fail(check, error_class, message):
 
 def _update_link_status(check, outcome):
     """A source is dead after three failures at least three days apart, as the Internet
-    Archive's link bot does; one success makes it alive again."""
+    Archive's link bot does; one success makes it alive again; our own crashes do not count."""
     if check.source_id is None:
         return
     source = Source.objects.select_for_update().get(pk=check.source_id)
@@ -257,6 +260,13 @@ def _update_link_status(check, outcome):
         # the current one.
         return
     now = timezone.now()
+    if check.error_class == SourceCheck.ErrorClass.INTERNAL:
+        # A crash of our own says nothing of the link: its status and failures stay as they
+        # were (three crashes would otherwise call a good link dead); only try again later.
+        source.next_check_at = now + RECHECK_FAILING
+        source.skip_history_when_saving = True
+        source.save(update_fields=["next_check_at"])
+        return
     source.last_checked_at = now
     if outcome is not None and outcome.ok:
         source.status = LinkStatus.CHANGED if check.changed else LinkStatus.OK

@@ -11,6 +11,7 @@ _MESSAGES = {
     "too_many_redirects": "the page redirects too many times",
     "http_4xx": "the server refused the request",
     "http_5xx": "the server failed to answer the request",
+    "http_nonstandard": "the server answered with a status that HTTP does not define",
     "not_html": "the page is not an HTML document",
 }
 

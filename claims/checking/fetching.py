@@ -23,15 +23,13 @@ import idna
 from django.conf import settings
 
 from .addresses import parse_networks, resolve_and_check
+from .bodies import read_body
 from .fetch_errors import FetchError
 
 DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; source checker)"
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-# Output of one decompression step: bounds memory even when a few bytes inflate to gigabytes.
-_INFLATE_STEP = 64 * 1024
-_INFLATED_ENCODINGS = {"gzip", "x-gzip", "deflate"}
 _HOST_NAME = re.compile(r"[a-z0-9_.-]+")
 
 
@@ -49,12 +47,19 @@ class FetchResult:
     elapsed: float = 0.0
 
     def raise_for_status(self) -> FetchResult:
-        """Raise FetchError("http_4xx" / "http_5xx") for error statuses, else return self."""
+        """Raise FetchError("http_4xx" / "http_5xx" / "http_nonstandard") for error statuses,
+        else return self."""
+        if not 100 <= self.status_code <= 599:
+            raise FetchError("http_nonstandard", nonstandard_status_message(self.status_code))
         if 400 <= self.status_code < 500:
             raise FetchError("http_4xx", f"the server answered {self.status_code}")
         if self.status_code >= 500:
             raise FetchError("http_5xx", f"the server answered {self.status_code}")
         return self
+
+
+def nonstandard_status_message(status: int) -> str:
+    return f"the server answered HTTP {status}, a status that HTTP does not define"
 
 
 def fetch(
@@ -91,7 +96,7 @@ def fetch(
             ):
                 location = response.headers.get("location")
                 if response.status_code not in _REDIRECT_STATUSES or not location:
-                    body = _read_body(response, max_bytes, started + deadline)
+                    body = read_body(response, max_bytes, started + deadline)
                     return _result(url, target, response, body, started, redirects)
             if len(redirects) >= max_redirects:
                 raise FetchError("too_many_redirects", f"more than {max_redirects} redirects")
@@ -138,7 +143,7 @@ def post(
                 )
             ) as response,
         ):
-            answer = _read_body(response, max_bytes, started + timeout)
+            answer = read_body(response, max_bytes, started + timeout)
             return _result(url, target, response, answer, started)
 
 
@@ -336,9 +341,16 @@ def _send(
 def _translated_errors() -> Iterator[None]:
     try:
         yield
+    except httpx.InvalidURL as exc:
+        # httpx parses a redirect's Location even when it does not follow redirects (for
+        # response.next_request); a bad one is no connection failure, nor a crash of ours.
+        raise _bad_location(exc) from exc
     except httpx.TimeoutException as exc:
         raise FetchError("timeout") from exc
     except httpx.TransportError as exc:
+        if isinstance(exc.__context__, httpx.InvalidURL):
+            # How httpx reports a Location that is no URL at all: a "protocol error".
+            raise _bad_location(exc.__context__) from exc
         if (cause := _ssl_cause(exc)) is not None:
             reason = getattr(cause, "verify_message", None) or cause.reason or cause
             raise FetchError("tls", f"TLS failed: {reason}") from exc
@@ -348,6 +360,13 @@ def _translated_errors() -> Iterator[None]:
     except zlib.error as exc:
         # Not a connection failure, but the same outcome for callers: no usable response.
         raise FetchError("connect", "the server sent a corrupt compressed body") from exc
+    except httpx.HTTPError as exc:
+        # Whatever else httpx raises, callers expect a FetchError, never a crash.
+        raise FetchError("connect", f"the fetch failed: {exc or type(exc).__name__}") from exc
+
+
+def _bad_location(exc: Exception) -> FetchError:
+    return FetchError("invalid_url", f"the server redirected to an invalid URL: {exc}")
 
 
 def _ssl_cause(exc: BaseException | None) -> ssl.SSLError | None:
@@ -357,52 +376,3 @@ def _ssl_cause(exc: BaseException | None) -> ssl.SSLError | None:
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
-
-
-def _read_body(response: httpx.Response, max_bytes: int, expires: float) -> bytes:
-    """Read the decoded body, stopping at ``max_bytes`` or at the ``expires`` monotonic time."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit():
-        _check_progress(int(declared), max_bytes, expires)
-    chunks = _raw_chunks(response, max_bytes, expires)
-    # Only the encodings we asked for are decoded; anything else is passed on as sent.
-    if response.headers.get("content-encoding", "").strip().lower() in _INFLATED_ENCODINGS:
-        chunks = _inflate(chunks)
-    body = bytearray()
-    for chunk in chunks:
-        body += chunk
-        _check_progress(len(body), max_bytes, expires)
-    return bytes(body)
-
-
-def _raw_chunks(response: httpx.Response, max_bytes: int, expires: float) -> Iterator[bytes]:
-    # Checked on the wire too: a compressed stream can take forever to produce any output.
-    received = 0
-    for chunk in response.iter_raw():
-        received += len(chunk)
-        _check_progress(received, max_bytes, expires)
-        yield chunk
-
-
-def _check_progress(size: int, max_bytes: int, expires: float) -> None:
-    if size > max_bytes:
-        raise FetchError("too_large", f"the page is larger than {max_bytes:,} bytes")
-    # Read timeouts only bound each read; a server dripping bytes must also meet the deadline.
-    if time.monotonic() > expires:
-        raise FetchError("timeout", "the page took too long to download")
-
-
-def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Decompress gzip or deflate one bounded step at a time, so a bomb stops at the cap."""
-    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib-wrapped deflate
-    data = b""
-    while True:
-        piece = decoder.decompress(data, _INFLATE_STEP)
-        if piece:
-            yield piece
-        data = decoder.unconsumed_tail
-        # A full step may leave output inside zlib, so ask again before reading more input.
-        if not data and len(piece) < _INFLATE_STEP:
-            data = next(chunks, None)
-            if data is None:
-                return

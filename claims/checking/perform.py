@@ -11,7 +11,7 @@ import trafilatura
 from django.conf import settings
 
 from .decoding import decode_page
-from .fetching import FetchError, fetch
+from .fetching import FetchError, fetch, nonstandard_status_message
 
 TRANSIENT = {"timeout", "connect", "http_5xx"}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -87,6 +87,11 @@ def perform_check(url, quotes=(), *, allowed_networks=None):
     outcome.content_type = result.content_type
     outcome.body = result.body
     outcome.sha256 = hashlib.sha256(result.body).hexdigest()
+    if not 100 <= result.status_code <= 599:
+        # LinkedIn's 999 to robots: nothing says a retry would fare better than a 4xx.
+        outcome.error_class = "http_nonstandard"
+        outcome.error = nonstandard_status_message(result.status_code)
+        return outcome
     if result.status_code >= 500:
         outcome.error_class, outcome.error = (
             "http_5xx",

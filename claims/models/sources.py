@@ -146,6 +146,7 @@ class SourceCheck(models.Model):
         TOO_MANY_REDIRECTS = "too_many_redirects", _("Too many redirects")
         HTTP_4XX = "http_4xx", _("Client error (4xx)")
         HTTP_5XX = "http_5xx", _("Server error (5xx)")
+        HTTP_NONSTANDARD = "http_nonstandard", _("Non-standard HTTP status")
         NOT_HTML = "not_html", _("Not a web page")
         GAVE_UP = "gave_up", _("Gave up after repeated deliveries")
         INTERNAL = "internal", _("Internal error")
