@@ -25,6 +25,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def is_id(value):
+    """Whether a value from the URL is a row id: ASCII digits only."""
+    # str.isdigit() also accepts "²" or "①", which int() and the database then refuse.
+    return value.isascii() and value.isdigit()
+
+
 class MostUsedFilter(admin.SimpleListFilter):
     """Offer only the most used values: a filter listing 100,000 speakers helps nobody.
 
@@ -40,7 +46,7 @@ class MostUsedFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         choices = [(str(obj.pk), str(obj)) for obj in self.top_choices()[: self.limit]]
         value = self.value()
-        if value and value not in {pk for pk, _label in choices} and value.isdigit():
+        if value and value not in {pk for pk, _label in choices} and is_id(value):
             chosen = self.related_model.objects.filter(pk=value).first()
             if chosen:
                 choices.append((value, str(chosen)))
@@ -50,7 +56,7 @@ class MostUsedFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_id(value):
             raise IncorrectLookupParameters(f"{self.parameter_name} must be an id")
         return self.filter_by(queryset, int(value))
 
