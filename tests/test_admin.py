@@ -127,6 +127,35 @@ def test_change_form_renders_with_bounded_queries(
     assert response.status_code == 200
 
 
+def add_rows(claim, article, n):
+    """``n`` more checked sources and appearances of ``claim``, ``n`` more claims in ``article``."""
+    for _ in range(n):
+        altered = [{"quote": "9,7 %", "verdict": "altered", "score": 80}]
+        SourceCheckFactory(source=SourceFactory(claim=claim), quote_results=altered)
+        AppearanceFactory(claim=claim)
+        AppearanceFactory(article=article)
+
+
+def test_change_pages_run_as_many_queries_for_ten_rows_as_for_one(staff_client):
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None)
+    article = ArticleFactory()
+    urls = [
+        reverse("admin:claims_claim_change", args=[review.claim_id]),
+        reverse("admin:claims_review_change", args=[review.pk]),  # with its publication checks
+        reverse("admin:claims_article_change", args=[article.pk]),
+    ]
+    add_rows(review.claim, article, 1)
+    for url in urls:
+        query_count(staff_client, url)  # what is cached once per process (content types)
+    one = [query_count(staff_client, url) for url in urls]
+    add_rows(review.claim, article, 9)
+    assert [query_count(staff_client, url) for url in urls] == one
+    page = staff_client.get(urls[0]).content.decode()
+    for appearance in review.claim.appearances.select_related("article"):
+        # Each row's autocomplete still names its article, without looking it up again.
+        assert f'<option value="{appearance.article_id}" selected>{appearance.article}<' in page
+
+
 @pytest.mark.parametrize("model", [m for m in CHANGELISTS if m not in READ_ONLY])
 def test_add_form_renders(staff_client, model, django_assert_max_num_queries):
     with django_assert_max_num_queries(CHANGE_FORM_MAX_QUERIES):

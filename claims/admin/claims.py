@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Claim, ClaimAppearance, ClaimNote, Review, Source
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
 from .articles import QuotationInline
-from .common import ArticleFilter, HistoryAdmin, SpeakerFilter, action_form_page
+from .common import (
+    ArticleFilter,
+    HistoryAdmin,
+    RowAutocompleteSelect,
+    SpeakerFilter,
+    action_form_page,
+)
 from .corrections import (
     NOTE_FIELD,
     CorrectionNoteForm,
@@ -36,12 +42,35 @@ class ClaimQuotationInline(QuotationInline):
         return super().get_queryset(request).select_related("speaker", "article")
 
 
+class AppearanceForm(forms.ModelForm):
+    """An appearance row: its article's autocomplete is labelled from the row's article."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("article")  # absent when the row is read-only
+        if field is not None and ClaimAppearance.article.is_cached(self.instance):
+            # Inside the admin's wrapper (the add/change links).
+            getattr(field.widget, "widget", field.widget).chosen = self.instance.article
+
+
 class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
     model = ClaimAppearance
+    form = AppearanceForm
     fields = ["article", "start", "end", "span_text"]
     readonly_fields = ["span_text"]
     autocomplete_fields = ["article"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row shows its article (str(appearance), the autocomplete's label).
+        return super().get_queryset(request).select_related("article")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["widget"] = RowAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SourceInline(LockedOncePublishedInline, admin.TabularInline):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
@@ -29,6 +30,23 @@ def is_id(value):
     """Whether a value from the URL is a row id: ASCII digits only."""
     # str.isdigit() also accepts "²" or "①", which int() and the database then refuse.
     return value.isascii() and value.isdigit()
+
+
+class RowAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, labelling an inline row's saved choice from the row itself."""
+
+    # The object the row points to, loaded with the row (set by the row's form).
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        # Django looks the chosen option up again: one query per row of an inline.
+        chosen = self.chosen
+        if chosen is None or [str(v) for v in value] != [str(chosen.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
 
 
 class MostUsedFilter(admin.SimpleListFilter):
