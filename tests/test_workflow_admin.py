@@ -472,6 +472,38 @@ class TestFailingSources:
         assert dead.checks.filter(reason="recheck").exists() == may
 
 
+class TestClaimAutocomplete:
+    """The claim autocomplete of the review and source forms offers what the form accepts."""
+
+    @pytest.fixture(autouse=True)
+    def claims(self):
+        for status in ["candidate", "selected", "in_review", "published"]:
+            ClaimFactory(text=f"Zorglub {status}", status=status)
+
+    def offered(self, user, model):
+        params = {"app_label": "claims", "model_name": model, "field_name": "claim"}
+        response = client_for(user).get(reverse("admin:autocomplete"), {**params, "term": "Zorg"})
+        assert response.status_code == 200
+        return {row["text"] for row in response.json()["results"]}
+
+    def test_a_verdict_is_offered_the_claims_selected_for_checking(self):
+        assert self.offered(EditorFactory(), "review") == {"Zorglub selected", "Zorglub in_review"}
+
+    @pytest.mark.parametrize("role,published", [("fact_checker", False), ("editor", True)])
+    def test_a_source_is_offered_a_published_claim_only_for_a_role_that_corrects(
+        self, role, published
+    ):
+        offered = self.offered(make_user(role), "source")
+        assert offered >= {"Zorglub candidate", "Zorglub selected", "Zorglub in_review"}
+        assert ("Zorglub published" in offered) == published
+
+    def test_the_claim_list_still_finds_every_claim(self):
+        response = client_for(EditorFactory()).get(
+            reverse("admin:claims_claim_changelist"), {"q": "Zorglub"}
+        )
+        assert len(response.context["cl"].result_list) == 4
+
+
 class TestTransitionsFollowTheVersionRead:
     """An editor publishes the text they read, not one saved after they opened the page."""
 

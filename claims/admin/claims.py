@@ -28,7 +28,14 @@ from .corrections import (
     log_correction,
     published_and_locked,
 )
-from .sources import status_badge
+from .sources import claims_for_sources, status_badge
+from .verdicts import claims_for_review
+
+# The claims each form's claim field accepts (by its autocomplete's app_label, model_name).
+CLAIM_CHOICES = {
+    ("claims", "review"): lambda user: claims_for_review(),
+    ("claims", "source"): claims_for_sources,
+}
 
 # What readers see of the claim itself on its verdict page.
 PUBLIC_FIELDS = ("text", "quotation", "speaker", "language")
@@ -306,6 +313,17 @@ class ClaimAdmin(HistoryAdmin):
             "<div>{} {}</div>",
             ((f"{r['weight']:+.1f}", r["reason"]) for r in reasons),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The autocomplete asks this admin, not the form's, which claims to offer: without
+        # the form's restriction it offered claims that the form then refused.
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete" and request.GET.get("field_name") == "claim":
+            form = (request.GET.get("app_label"), request.GET.get("model_name"))
+            if form in CLAIM_CHOICES:
+                queryset = queryset.filter(pk__in=CLAIM_CHOICES[form](request.user).values("pk"))
+        return queryset, may_have_duplicates
 
     def get_queryset(self, request):
         live_rating = Subquery(

@@ -141,8 +141,8 @@ class SourceAdmin(HistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "claim" and not can(request.user, "correct"):
-            kwargs["queryset"] = Claim.objects.exclude(status=Claim.Status.PUBLISHED)
+        if db_field.name == "claim":
+            kwargs["queryset"] = claims_for_sources(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -154,6 +154,13 @@ class SourceAdmin(HistoryAdmin):
     @admin.display(description=_("link status"), ordering="status")
     def badge(self, source):
         return status_badge(source)
+
+
+def claims_for_sources(user):
+    """The claims ``user`` may add a source to: a published one only for a role that corrects."""
+    if can(user, "correct"):
+        return Claim.objects.all()
+    return Claim.objects.exclude(status=Claim.Status.PUBLISHED)
 
 
 @admin.register(FailingSource)

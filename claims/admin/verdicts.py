@@ -402,4 +402,5 @@ class ReviewAdmin(HistoryAdmin):
 
 
 def claims_for_review():
+    """The claims a verdict is drafted on: those selected for checking."""
     return Claim.objects.filter(status__in=[Claim.Status.SELECTED, Claim.Status.IN_REVIEW])
