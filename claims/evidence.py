@@ -2,6 +2,7 @@
 our origin: they come back as plain text downloads, so their scripts cannot run here."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -12,6 +13,10 @@ from .models import SourceCheck
 @require_GET
 @staff_member_required
 def snapshot(request, check_id, kind):
+    # Being staff is not a role: the snapshot is the check's evidence, and ids are
+    # sequential, so it needs the right to read checks in the admin (refused before lookup).
+    if not request.user.has_perm("claims.view_sourcecheck"):
+        raise PermissionDenied
     check = get_object_or_404(SourceCheck, pk=check_id)
     return snapshot_response(check, kind)
 

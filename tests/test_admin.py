@@ -127,6 +127,35 @@ def test_change_form_renders_with_bounded_queries(
     assert response.status_code == 200
 
 
+def add_rows(claim, article, n):
+    """``n`` more checked sources and appearances of ``claim``, ``n`` more claims in ``article``."""
+    for _ in range(n):
+        altered = [{"quote": "9,7 %", "verdict": "altered", "score": 80}]
+        SourceCheckFactory(source=SourceFactory(claim=claim), quote_results=altered)
+        AppearanceFactory(claim=claim)
+        AppearanceFactory(article=article)
+
+
+def test_change_pages_run_as_many_queries_for_ten_rows_as_for_one(staff_client):
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None)
+    article = ArticleFactory()
+    urls = [
+        reverse("admin:claims_claim_change", args=[review.claim_id]),
+        reverse("admin:claims_review_change", args=[review.pk]),  # with its publication checks
+        reverse("admin:claims_article_change", args=[article.pk]),
+    ]
+    add_rows(review.claim, article, 1)
+    for url in urls:
+        query_count(staff_client, url)  # what is cached once per process (content types)
+    one = [query_count(staff_client, url) for url in urls]
+    add_rows(review.claim, article, 9)
+    assert [query_count(staff_client, url) for url in urls] == one
+    page = staff_client.get(urls[0]).content.decode()
+    for appearance in review.claim.appearances.select_related("article"):
+        # Each row's autocomplete still names its article, without looking it up again.
+        assert f'<option value="{appearance.article_id}" selected>{appearance.article}<' in page
+
+
 @pytest.mark.parametrize("model", [m for m in CHANGELISTS if m not in READ_ONLY])
 def test_add_form_renders(staff_client, model, django_assert_max_num_queries):
     with django_assert_max_num_queries(CHANGE_FORM_MAX_QUERIES):
@@ -264,6 +293,31 @@ def test_publishing_an_incomplete_review_is_refused_with_an_explanation(staff_cl
     assert review.state == Review.State.IN_REVIEW
 
 
+@pytest.mark.parametrize(
+    "method,action",
+    [("post", "transition/publish"), ("get", "correct"), ("get", "send-back")],
+)
+@pytest.mark.parametrize("review_id", ["abc", "99999999999999999999"])
+def test_a_review_action_for_an_id_that_cannot_exist_is_not_found(
+    staff_client, method, action, review_id
+):
+    response = getattr(staff_client, method)(f"/admin/claims/review/{review_id}/{action}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "abc"])
+def test_a_new_review_ignores_a_claim_given_by_something_else_than_an_id(staff_client, value):
+    response = staff_client.get(reverse("admin:claims_review_add"), {"claim": value})
+    assert response.status_code == 200
+    assert response.context["adminform"].form["claim"].value() is None
+
+
+def test_a_new_review_starts_on_the_claim_it_was_opened_from(staff_client):
+    claim = ClaimFactory(status=Claim.Status.SELECTED)
+    response = staff_client.get(reverse("admin:claims_review_add"), {"claim": claim.pk})
+    assert response.context["adminform"].form["claim"].value() == str(claim.pk)
+
+
 class TestClaimFilters:
     @pytest.fixture
     def two_claims(self):
@@ -310,8 +364,11 @@ class TestClaimFilters:
         )
         assert len(speaker_filter.lookup_choices) == 2
 
-    def test_a_bad_filter_value_is_refused_cleanly(self, staff_client, two_claims):
-        response = staff_client.get(reverse("admin:claims_claim_changelist"), {"speaker": "abc"})
+    @pytest.mark.parametrize(
+        "name,value", [("speaker", "abc"), ("speaker", "²"), ("article", "²")]
+    )  # "²".isdigit() is true, but it is no id
+    def test_a_bad_filter_value_is_refused_cleanly(self, staff_client, two_claims, name, value):
+        response = staff_client.get(reverse("admin:claims_claim_changelist"), {name: value})
         assert response.status_code == 302  # the admin drops invalid lookups with ?e=1
         assert "e=1" in response["Location"]
 

@@ -35,7 +35,14 @@ from .conftest import (
     start_worker,
     stop_process_group,
 )
-from .factories import ClaimFactory, ReviewFactory, SourceFactory, StaffFactory
+from .factories import (
+    ClaimFactory,
+    FactCheckerFactory,
+    ReviewFactory,
+    SourceFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 PAGE = """<!doctype html><html lang="fr"><head><title>Insee – Chômage au 4e trimestre 2024</title>
 <meta name="author" content="Insee"><meta property="og:site_name" content="Insee">
@@ -812,6 +819,15 @@ class TestEvidenceAndAdmin:
         assert b'<script>alert("x")</script>' in b"".join(response.streaming_content)
         text = client.get(reverse("evidence-snapshot", args=[checked.pk, "text"]))
         assert "reculé de 180 000" in b"".join(text.streaming_content).decode()
+
+    def test_snapshots_need_the_right_to_read_checks_not_just_staff(self, checked, client):
+        url = reverse("evidence-snapshot", args=[checked.pk, "text"])
+        client.force_login(UserFactory(is_staff=True))  # staff, but in no newsroom role
+        assert client.get(url).status_code == 403
+        client.force_login(FactCheckerFactory())
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "reculé de 180 000" in b"".join(response.streaming_content).decode()
 
     def test_the_check_page_shows_verdicts_and_evidence(self, checked, client):
         client.force_login(StaffFactory())

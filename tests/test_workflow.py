@@ -1,7 +1,10 @@
 """The newsroom workflow's services: every state change, who may make it, and what it records."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from claims.models import Claim, ClaimNote, Review
@@ -295,6 +298,27 @@ class TestPublicationWarnings:
         assert any("9,7 %" in w for w in warnings)
         review = approve_and_publish(submit_review(review, checker), editor)
         assert review.state == Review.State.PUBLISHED
+
+    def test_only_the_last_check_of_the_current_url_counts(self, checker):
+        review = drafted(checker)
+        source = review.claim.sources.get()
+        altered = [{"quote": "9,7 %", "verdict": "altered", "score": 80}]
+        earlier = timezone.now() - timedelta(days=1)
+        SourceCheckFactory(source=source, quote_results=altered, started_at=earlier)
+        SourceCheckFactory(source=source, quote_results=[{"quote": "9,7 %", "verdict": "exact"}])
+        SourceCheckFactory(source=source, quote_results=altered, url="https://ancienne.example/")
+        assert publication_warnings(review) == []
+
+    @pytest.mark.parametrize("sources", [1, 10])
+    def test_the_checks_of_every_source_are_read_in_one_query(
+        self, checker, sources, django_assert_num_queries
+    ):
+        review = drafted(checker)
+        SourceFactory.create_batch(sources - 1, claim=review.claim)
+        for source in review.claim.sources.all():
+            SourceCheckFactory(source=source)
+        with django_assert_num_queries(2):  # the sources, then their last checks
+            assert publication_warnings(review) == []
 
     def test_a_clean_source_gives_no_warning(self, checker):
         review = drafted(checker)

@@ -8,7 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from claims.admin.verdicts import VERSION_MISSING
-from claims.models import Article, Claim, ClaimAppearance, Correction, Review, Source, Speaker
+from claims.models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    Correction,
+    LinkStatus,
+    Review,
+    Source,
+    Speaker,
+)
 from claims.publishing.verdicts import approve_and_publish
 from claims.workflow.reviews import start_review, submit_review
 
@@ -420,6 +429,79 @@ def test_an_old_version_can_be_read_but_not_restored_from_the_history_page(model
     assert Claim.objects.get(pk=review.claim_id).status == Claim.Status.PUBLISHED
     assert Review.objects.get(pk=review.pk).state == Review.State.PUBLISHED
     assert obj.history.count() == type(obj).objects.get(pk=obj.pk).history.count()
+
+
+class TestFailingSources:
+    """The failing-sources list shows sources: the same rights and the same history."""
+
+    @pytest.fixture
+    def dead(self):
+        source = SourceFactory()
+        Source.objects.filter(pk=source.pk).update(status=LinkStatus.DEAD)
+        return source
+
+    def test_the_history_button_leads_to_the_sources_history(self, dead):
+        client = client_for(EditorFactory())
+        page = client.get(reverse("admin:claims_failingsource_change", args=[dead.pk]))
+        url = reverse("admin:claims_failingsource_history", args=[dead.pk])
+        assert url in page.content.decode()
+        response = client.get(url, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain == [
+            (reverse("admin:claims_source_history", args=[dead.pk]), 302)
+        ]
+        version = dead.history.first().history_id
+        old = reverse("admin:claims_failingsource_simple_history", args=[dead.pk, version])
+        response = client.get(old, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain == [
+            (reverse("admin:claims_source_simple_history", args=[dead.pk, version]), 302)
+        ]
+
+    @pytest.mark.parametrize(
+        "role,may", [("fact_checker", True), ("editor", True), ("staff_without_role", False)]
+    )
+    def test_whoever_may_change_sources_checks_them_again_from_the_list(self, dead, role, may):
+        client = client_for(make_user(role))
+        url = reverse("admin:claims_failingsource_changelist")
+        if may:
+            actions = client.get(url).context["action_form"].fields["action"].choices
+            assert "recheck" in dict(actions)
+        response = client.post(url, {"action": "recheck", "_selected_action": [dead.pk]})
+        assert response.status_code == (302 if may else 403)
+        assert dead.checks.filter(reason="recheck").exists() == may
+
+
+class TestClaimAutocomplete:
+    """The claim autocomplete of the review and source forms offers what the form accepts."""
+
+    @pytest.fixture(autouse=True)
+    def claims(self):
+        for status in ["candidate", "selected", "in_review", "published"]:
+            ClaimFactory(text=f"Zorglub {status}", status=status)
+
+    def offered(self, user, model):
+        params = {"app_label": "claims", "model_name": model, "field_name": "claim"}
+        response = client_for(user).get(reverse("admin:autocomplete"), {**params, "term": "Zorg"})
+        assert response.status_code == 200
+        return {row["text"] for row in response.json()["results"]}
+
+    def test_a_verdict_is_offered_the_claims_selected_for_checking(self):
+        assert self.offered(EditorFactory(), "review") == {"Zorglub selected", "Zorglub in_review"}
+
+    @pytest.mark.parametrize("role,published", [("fact_checker", False), ("editor", True)])
+    def test_a_source_is_offered_a_published_claim_only_for_a_role_that_corrects(
+        self, role, published
+    ):
+        offered = self.offered(make_user(role), "source")
+        assert offered >= {"Zorglub candidate", "Zorglub selected", "Zorglub in_review"}
+        assert ("Zorglub published" in offered) == published
+
+    def test_the_claim_list_still_finds_every_claim(self):
+        response = client_for(EditorFactory()).get(
+            reverse("admin:claims_claim_changelist"), {"q": "Zorglub"}
+        )
+        assert len(response.context["cl"].result_list) == 4
 
 
 class TestTransitionsFollowTheVersionRead:

@@ -36,6 +36,13 @@ class AppearanceRemovalFormSet(BaseInlineFormSet):
 
     may_correct = False
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Every row is in this article (str(appearance) shows it): the one in hand, not a
+        # query per row.
+        form.instance.article = self.instance
+        return form
+
     def clean(self):
         super().clean()
         for form in self.deleted_forms:

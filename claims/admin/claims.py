@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Claim, ClaimAppearance, ClaimNote, Review, Source
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
 from .articles import QuotationInline
-from .common import ArticleFilter, HistoryAdmin, SpeakerFilter, action_form_page
+from .common import (
+    ArticleFilter,
+    HistoryAdmin,
+    RowAutocompleteSelect,
+    SpeakerFilter,
+    action_form_page,
+)
 from .corrections import (
     NOTE_FIELD,
     CorrectionNoteForm,
@@ -22,7 +28,14 @@ from .corrections import (
     log_correction,
     published_and_locked,
 )
-from .sources import status_badge
+from .sources import claims_for_sources, status_badge
+from .verdicts import claims_for_review
+
+# The claims each form's claim field accepts (by its autocomplete's app_label, model_name).
+CLAIM_CHOICES = {
+    ("claims", "review"): lambda user: claims_for_review(),
+    ("claims", "source"): claims_for_sources,
+}
 
 # What readers see of the claim itself on its verdict page.
 PUBLIC_FIELDS = ("text", "quotation", "speaker", "language")
@@ -36,12 +49,35 @@ class ClaimQuotationInline(QuotationInline):
         return super().get_queryset(request).select_related("speaker", "article")
 
 
+class AppearanceForm(forms.ModelForm):
+    """An appearance row: its article's autocomplete is labelled from the row's article."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("article")  # absent when the row is read-only
+        if field is not None and ClaimAppearance.article.is_cached(self.instance):
+            # Inside the admin's wrapper (the add/change links).
+            getattr(field.widget, "widget", field.widget).chosen = self.instance.article
+
+
 class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
     model = ClaimAppearance
+    form = AppearanceForm
     fields = ["article", "start", "end", "span_text"]
     readonly_fields = ["span_text"]
     autocomplete_fields = ["article"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row shows its article (str(appearance), the autocomplete's label).
+        return super().get_queryset(request).select_related("article")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["widget"] = RowAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SourceInline(LockedOncePublishedInline, admin.TabularInline):
@@ -277,6 +313,17 @@ class ClaimAdmin(HistoryAdmin):
             "<div>{} {}</div>",
             ((f"{r['weight']:+.1f}", r["reason"]) for r in reasons),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The autocomplete asks this admin, not the form's, which claims to offer: without
+        # the form's restriction it offered claims that the form then refused.
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete" and request.GET.get("field_name") == "claim":
+            form = (request.GET.get("app_label"), request.GET.get("model_name"))
+            if form in CLAIM_CHOICES:
+                queryset = queryset.filter(pk__in=CLAIM_CHOICES[form](request.user).values("pk"))
+        return queryset, may_have_duplicates
 
     def get_queryset(self, request):
         live_rating = Subquery(

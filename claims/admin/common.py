@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
@@ -25,6 +26,29 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def is_id(value):
+    """Whether a value from the URL is a row id: ASCII digits only."""
+    # str.isdigit() also accepts "²" or "①", which int() and the database then refuse.
+    return value.isascii() and value.isdigit()
+
+
+class RowAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, labelling an inline row's saved choice from the row itself."""
+
+    # The object the row points to, loaded with the row (set by the row's form).
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        # Django looks the chosen option up again: one query per row of an inline.
+        chosen = self.chosen
+        if chosen is None or [str(v) for v in value] != [str(chosen.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
 class MostUsedFilter(admin.SimpleListFilter):
     """Offer only the most used values: a filter listing 100,000 speakers helps nobody.
 
@@ -40,7 +64,7 @@ class MostUsedFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         choices = [(str(obj.pk), str(obj)) for obj in self.top_choices()[: self.limit]]
         value = self.value()
-        if value and value not in {pk for pk, _label in choices} and value.isdigit():
+        if value and value not in {pk for pk, _label in choices} and is_id(value):
             chosen = self.related_model.objects.filter(pk=value).first()
             if chosen:
                 choices.append((value, str(chosen)))
@@ -50,7 +74,7 @@ class MostUsedFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_id(value):
             raise IncorrectLookupParameters(f"{self.parameter_name} must be an id")
         return self.filter_by(queryset, int(value))
 

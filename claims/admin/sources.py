@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -140,8 +141,8 @@ class SourceAdmin(HistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "claim" and not can(request.user, "correct"):
-            kwargs["queryset"] = Claim.objects.exclude(status=Claim.Status.PUBLISHED)
+        if db_field.name == "claim":
+            kwargs["queryset"] = claims_for_sources(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -153,6 +154,13 @@ class SourceAdmin(HistoryAdmin):
     @admin.display(description=_("link status"), ordering="status")
     def badge(self, source):
         return status_badge(source)
+
+
+def claims_for_sources(user):
+    """The claims ``user`` may add a source to: a published one only for a role that corrects."""
+    if can(user, "correct"):
+        return Claim.objects.all()
+    return Claim.objects.exclude(status=Claim.Status.PUBLISHED)
 
 
 @admin.register(FailingSource)
@@ -177,6 +185,22 @@ class FailingSourceAdmin(SourceAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # A failing source is a source: whoever may change sources rechecks or mends it here
+        # too. The roles grant nothing on the proxy itself, which left this list without its
+        # "Check again now" action.
+        if obj is not None and published_and_locked(request, obj.claim):
+            return False
+        return request.user.has_perm("claims.change_source")
+
+    # simple_history records sources, not this proxy (its options have no history manager,
+    # so its own history pages crashed): the History button leads to the source's.
+    def history_view(self, request, object_id, extra_context=None):
+        return redirect("admin:claims_source_history", object_id)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return redirect("admin:claims_source_simple_history", object_id, version_id)
 
     @admin.display(description=_("last error"))
     def last_error(self, source):

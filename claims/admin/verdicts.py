@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ from ..workflow.reviews import (
     submit_review,
 )
 from ..workflow.roles import can
-from .common import HistoryAdmin, action_form_page
+from .common import HistoryAdmin, action_form_page, is_id
 
 
 class RatingInline(admin.TabularInline):
@@ -194,9 +195,9 @@ class ReviewAdmin(HistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        claim = request.GET.get("claim")
-        if claim and claim.isdigit():
-            initial["claim"] = claim
+        # The admin copies ?claim= as it comes; anything but an id crashed the claim widget.
+        if not is_id(initial.get("claim", "0")):
+            del initial["claim"]
         return initial
 
     class Media:
@@ -309,7 +310,11 @@ class ReviewAdmin(HistoryAdmin):
     def _review_or_404(self, request, object_id):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Review.objects.select_related("claim"), pk=object_id)
+        try:
+            return Review.objects.select_related("claim").get(pk=object_id)
+        except (Review.DoesNotExist, ValidationError, ValueError):
+            # A made-up id (/review/abc/correct/) is a page that does not exist, not a crash.
+            raise Http404 from None
 
     def _change_url(self, review):
         return reverse("admin:claims_review_change", args=[review.pk])
@@ -397,4 +402,5 @@ class ReviewAdmin(HistoryAdmin):
 
 
 def claims_for_review():
+    """The claims a verdict is drafted on: those selected for checking."""
     return Claim.objects.filter(status__in=[Claim.Status.SELECTED, Claim.Status.IN_REVIEW])

@@ -5,6 +5,7 @@ Publishing, correcting and unpublishing are in ``claims.publishing.verdicts``.
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,18 +211,23 @@ def approve_review(review, user):
 
 def publication_warnings(review):
     """What an editor should look at before publishing, without blocking it."""
+    # The last finished check of each source at its current URL, for all sources at once.
+    last_checks = {
+        check.source_id: check
+        for check in SourceCheck.objects.filter(
+            source__claim_id=review.claim_id, url=F("source__url"), state=SourceCheck.State.DONE
+        )
+        .order_by("source_id", "-finished_at", "-id")
+        .distinct("source_id")
+        .only("source_id", "quote_results")
+    }
     warnings = []
     for source in review.claim.sources.all():
         if source.status == LinkStatus.DEAD:
             warnings.append(
                 _("The source %(source)s was dead at its last check.") % {"source": source}
             )
-        last = (
-            SourceCheck.objects.filter(source=source, url=source.url, state=SourceCheck.State.DONE)
-            .order_by("-finished_at", "-id")
-            .only("quote_results")
-            .first()
-        )
+        last = last_checks.get(source.pk)
         for result in (last.quote_results if last else []) or []:
             if result.get("verdict") in ("altered", "absent"):
                 warnings.append(
