@@ -19,7 +19,7 @@ from claims.models import (
     Speaker,
 )
 from claims.publishing.verdicts import approve_and_publish
-from claims.workflow.reviews import start_review, submit_review
+from claims.workflow.reviews import approve_review, start_review, submit_review
 
 from .factories import (
     AppearanceFactory,
@@ -28,6 +28,7 @@ from .factories import (
     EditorFactory,
     FactCheckerFactory,
     SourceFactory,
+    SpeakerFactory,
     StaffFactory,
     SubmissionFactory,
     UserFactory,
@@ -541,6 +542,82 @@ class TestTransitionsFollowTheVersionRead:
         html = page.content.decode()
         assert f'name="expected_version" value="{review.version}"' in html
         assert "/transition/approve_publish/" in html
+
+
+class TestEditsToTheClaimOfAnApprovedVerdict:
+    """The editor approved the claim and evidence they read: an edit to them afterwards
+    withdraws the approval, and a move made from the page read before is refused. The claim's
+    words and sources could change after approval, and Publish still went through."""
+
+    def approved(self):
+        author = FactCheckerFactory()
+        review = review_in("in_review", author=author)
+        review = approve_review(review, EditorFactory())
+        return review, author, Review.objects.get(pk=review.pk).version
+
+    def publish_from_the_page_read(self, review, version_read):
+        client = client_for(EditorFactory())
+        url = reverse("admin:claims_review_transition", args=[review.pk, "publish"])
+        client.post(url, {"expected_version": version_read})
+        return Review.objects.get(pk=review.pk)
+
+    def test_the_claims_words(self):
+        review, author, version_read = self.approved()
+        client = client_for(author)
+        url = reverse("admin:claims_claim_change", args=[review.claim_id])
+        data = claim_form_data(client.get(url))
+        data["text"] = "Le chômage a augmenté de 50 % en 2016."
+        assert client.post(url, data).status_code == 302
+        stored = self.publish_from_the_page_read(review, version_read)
+        assert (stored.state, stored.approved_at, stored.editor) == ("in_review", None, None)
+        assert stored.version > version_read
+        reasons = list(stored.history.values_list("history_change_reason", flat=True))
+        assert any("approval withdrawn" in r or "approbation retirée" in r for r in reasons)
+
+    def test_a_source_removed_from_the_claims_page(self):
+        review, author, version_read = self.approved()
+        SourceFactory(claim_id=review.claim_id)
+        client = client_for(author)
+        url = reverse("admin:claims_claim_change", args=[review.claim_id])
+        data = claim_form_data(client.get(url))
+        data["sources-0-DELETE"] = "on"
+        assert client.post(url, data).status_code == 302
+        assert self.publish_from_the_page_read(review, version_read).state == "in_review"
+
+    def test_a_source_edited_or_deleted_on_its_own_page(self):
+        review, author, version_read = self.approved()
+        source = Source.objects.filter(claim_id=review.claim_id).first()
+        extra = SourceFactory(claim_id=review.claim_id)
+        client = client_for(author)
+        url = reverse("admin:claims_source_change", args=[source.pk])
+        data = claim_form_data(client.get(url))
+        data["title"] = "Une autre source"
+        assert client.post(url, data).status_code == 302
+        assert Review.objects.get(pk=review.pk).approved_at is None
+        review = approve_review(Review.objects.get(pk=review.pk), EditorFactory())
+        version_read = Review.objects.get(pk=review.pk).version
+        delete = reverse("admin:claims_source_delete", args=[extra.pk])
+        # Only a superuser deletes a source on its own page (its checks go with it).
+        assert client_for(StaffFactory()).post(delete, {"post": "yes"}).status_code == 302
+        assert self.publish_from_the_page_read(review, version_read).state == "in_review"
+
+    def test_the_speaker_renamed(self):
+        review, author, version_read = self.approved()
+        speaker = SpeakerFactory()
+        Claim.objects.filter(pk=review.claim_id).update(speaker=speaker)
+        client = client_for(EditorFactory())
+        url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+        data = claim_form_data(client.get(url))
+        data["name"] = "Quelqu'un d'autre"
+        assert client.post(url, data).status_code == 302
+        assert self.publish_from_the_page_read(review, version_read).state == "in_review"
+
+    def test_a_save_that_changes_nothing_keeps_the_approval(self):
+        review, author, version_read = self.approved()
+        client = client_for(author)
+        url = reverse("admin:claims_claim_change", args=[review.claim_id])
+        assert client.post(url, claim_form_data(client.get(url))).status_code == 302
+        assert self.publish_from_the_page_read(review, version_read).state == "published"
 
 
 class TestChangesUnderAPublishedVerdict:

@@ -16,11 +16,13 @@ from ..models import (
     Quotation,
     Speaker,
 )
+from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
 from .corrections import (
     NOTE_FIELD,
     NOTE_NEEDED,
     SharedRecordForm,
+    claims_in_review,
     is_published,
     log_shared_correction,
     posted_note,
@@ -175,11 +177,22 @@ class SharedRecordAdmin(admin.ModelAdmin):
             if isinstance(f.instance, ClaimAppearance) and is_published(f.instance.claim)
         ]
         shown = published_claims(form.instance) if form.changes_what_readers_see else []
+        # Verdicts in progress that show the record: their approval no longer holds.
+        touched = change and set(form.changed_data) & set(form.PUBLIC_FIELDS)
+        in_review = claims_in_review(form.instance) if touched else []
+        in_review += [
+            f.instance.claim
+            for formset in formsets
+            for f in getattr(formset, "deleted_forms", [])
+            if isinstance(f.instance, ClaimAppearance) and not is_published(f.instance.claim)
+        ]
         super().save_related(request, form, formsets, change)
         corrected = {claim.pk: claim for claim in [*shown, *removed]}
         if corrected:
             note = form.cleaned_data.get(NOTE_FIELD, "").strip()
             log_shared_correction(corrected.values(), note, request.user)
+        for claim in {claim.pk: claim for claim in in_review}.values():
+            claim_edited(claim, request.user)
 
 
 @admin.register(Article)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Claim
 from ..publishing.verdicts import correct_evidence
+from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
 
 NOTE_FIELD = "correction_note"
@@ -102,9 +103,14 @@ def evidence_changed(formsets):
 
 
 def log_correction(claim, form, user, changed):
-    """After a save: log the form's note on ``claim``'s published verdict if ``changed``."""
-    if is_published(claim) and changed:
+    """After a save that ``changed`` what ``claim``'s verdict shows: log the form's note on
+    the published verdict, or withdraw the approval of one in progress."""
+    if not changed:
+        return
+    if is_published(claim):
         correct_evidence(claim, form.cleaned_data[NOTE_FIELD], user)
+    else:
+        claim_edited(claim, user)
 
 
 class SharedRecordForm(forms.ModelForm):
@@ -145,6 +151,14 @@ def shared_and_locked(request, record):
         and not can(request.user, "correct")
         and bool(record.pk and published_claims(record))
     )
+
+
+def claims_in_review(record):
+    """The claims whose verdict in progress shows ``record`` (an article or a speaker)."""
+    claims = Claim.objects.filter(status=Claim.Status.IN_REVIEW)
+    if hasattr(record, "appearances"):
+        return list(claims.filter(appearances__article=record).distinct())
+    return list(claims.filter(speaker=record))
 
 
 def log_shared_correction(claims, note, user):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..checking.checks import request_check
 from ..models import FAILING_STATUSES, Claim, FailingSource, Source, SourceCheck
+from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
 from .common import HistoryAdmin
 from .corrections import (
@@ -150,6 +151,19 @@ class SourceAdmin(HistoryAdmin):
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
         log_correction(obj.claim, form, request.user, form.changes_what_readers_see)
+
+    # A source taken off a claim whose verdict is in progress: the approval no longer holds.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if not is_published(obj.claim):
+            claim_edited(obj.claim, request.user)
+
+    def delete_queryset(self, request, queryset):
+        claims = {source.claim_id: source.claim for source in queryset.select_related("claim")}
+        super().delete_queryset(request, queryset)
+        for claim in claims.values():
+            if not is_published(claim):
+                claim_edited(claim, request.user)
 
     @admin.display(description=_("link status"), ordering="status")
     def badge(self, source):

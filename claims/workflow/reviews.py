@@ -132,6 +132,27 @@ def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
 
 
 @transaction.atomic
+def claim_edited(claim, user):
+    """After an edit of what ``claim``'s verdict will show (its words, speaker, sources, where
+    it appeared): its verdict in progress moves to a new version, so a move made from a page
+    read before is refused, and an approval is withdrawn, as the editor approved what they
+    read. Returns that review, or None."""
+    review = (
+        Review.objects.select_for_update()
+        .filter(claim_id=claim.pk, state__in=(State.DRAFT, State.IN_REVIEW))
+        .first()
+    )
+    if review is None:
+        return None
+    fields, reason = [], _("Claim or its evidence edited")
+    if review.approved_at:
+        review.approved_at, review.editor = None, None
+        fields = ["approved_at", "editor"]
+        reason = _("Claim or its evidence edited after approval: approval withdrawn")
+    return _bump(review, user, reason, fields)
+
+
+@transaction.atomic
 def submit_review(review, user):
     """Hand a draft to the editors."""
     require(user, "submit")
