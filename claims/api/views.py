@@ -94,6 +94,9 @@ class PublicAPIView(GenericAPIView):
     # JSON only: the browsable API's pages run inline scripts our CSP forbids.
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
+    # Whether answers may hold back recent rows (``response.settled_at``): then they carry no
+    # Last-Modified and If-Modified-Since is ignored (caching.conditional).
+    holds_rows_back = False
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "base_url": public_origin(self.request)}
@@ -126,6 +129,7 @@ class ReviewList(PublicAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReviewFilter
     pagination_class = SyncPagination
+    holds_rows_back = True
 
     def get_queryset(self):
         return published_reviews()
