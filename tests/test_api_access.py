@@ -124,6 +124,23 @@ class TestKeys:
         assert response.json()["error"]["code"] == "invalid_api_key"
         assert "Api-Key" in response.json()["error"]["message"]
 
+    @pytest.mark.parametrize(
+        "key",
+        ["abc\x00.def", "\x00", "a" * 5000 + ".x", "{prefix}.{secret}\x00", "{prefix}.x"],
+    )
+    @pytest.mark.parametrize("revalidating", [False, True])
+    def test_a_key_not_in_the_key_format_is_invalid_before_any_query(
+        self, client, django_assert_num_queries, key, revalidating
+    ):
+        """A NUL byte made PostgreSQL fail (500); a 304 or kept answer checks the key too."""
+        api_key, real = make_key()
+        headers = {"HTTP_IF_NONE_MATCH": get(client)["ETag"]} if revalidating else {}
+        key = key.format(prefix=api_key.prefix, secret=real.partition(".")[2])
+        with django_assert_num_queries(0):
+            response = get(client, key, **headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_api_key"
+
     def test_a_right_prefix_with_a_wrong_secret_is_invalid(self, client):
         api_key, key = make_key()
         response = get(client, f"{api_key.prefix}.{'x' * 43}")
