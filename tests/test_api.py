@@ -407,6 +407,29 @@ class TestErrors:
             assert response.status_code == 404, kind
             assert response.json()["error"]["code"] == "not_found"
 
+    def test_no_method_on_any_endpoint_is_a_server_error(self, client):
+        review = published_verdict()
+        client.raise_request_exception = False
+        urls = [
+            *(path.replace("{id}", str(review.pk)) for path in TestSchemaAndDocs.PATHS),
+            "/api/v1/schema/",
+            "/api/v1/docs/",
+            "/api/v1/docs/?script",
+        ]
+        for url in urls:
+            for method in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE"):
+                response = client.generic(method, url)
+                assert response.status_code < 500, (method, url)
+
+    @pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/docs/?script"])
+    def test_the_docs_page_is_only_read(self, client, url):
+        for method in ("OPTIONS", "POST", "PUT", "PATCH", "DELETE"):
+            response = client.generic(method, url)
+            assert response.status_code == 405, method
+            assert response["Allow"] == "GET, HEAD"
+            assert response.json()["error"]["code"] == "method_not_allowed"
+        assert client.head(url).status_code == 200
+
     def test_the_api_is_read_only(self, client):
         review = published_verdict()
         for url in ("/api/v1/reviews/", f"/api/v1/reviews/{review.pk}/"):

@@ -362,8 +362,21 @@ class RatingDetail(PublicAPIView):
         return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
 
-class Docs(SpectacularSwaggerSplitView):
+class JSONErrors:
+    """Errors as the API's JSON (errors.exception_handler), also from views rendering other
+    media types: the HTML renderer has no template for DRF's error data."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class Docs(JSONErrors, SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's static files; its init script is a separate file."""
 
     template_name = "api/docs.html"
     url_name = "api:schema"
+    # A page to read: OPTIONS rendered DRF's metadata through the HTML renderer (a 500).
+    http_method_names = ["get", "head"]
