@@ -12,6 +12,7 @@ from drf_spectacular.validation import validate_schema
 
 from claims.api import serializers as s
 from claims.api.feed import feed_reviews
+from claims.api.views import openapi_schema
 from claims.models import Correction, Review, Speaker
 
 from .factories import (
@@ -489,6 +490,45 @@ class TestSchemaAndDocs:
         }  # fmt: skip
         as_json = client.get("/api/v1/schema/?format=json").json()
         assert set(as_json["paths"]) == self.PATHS
+
+    def test_the_schema_is_generated_once_per_release(self, client, settings):
+        openapi_schema.cache_clear()
+        first = client.get("/api/v1/schema/")
+        assert client.get("/api/v1/schema/").content == first.content
+        assert client.get("/api/v1/schema/?format=json").status_code == 200
+        assert openapi_schema.cache_info().misses == 1
+        settings.RELEASE = "a-new-release"
+        client.get("/api/v1/schema/")
+        assert openapi_schema.cache_info().misses == 2
+
+    def test_the_schema_in_english_on_request(self, client):
+        french = client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="fr").content
+        english = client.get("/api/v1/schema/?lang=en").content
+        assert english != french
+        assert client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="en").content == english
+        assert client.get("/api/v1/schema/?lang=xx").content == french
+
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/schema/", "/api/v1/schema/?format=json", "/api/v1/docs/"]
+    )
+    def test_the_schema_and_docs_page_answer_304_to_their_etag(self, client, url):
+        first = client.get(url)
+        assert first["ETag"]
+        assert "max-age=0" in first["Cache-Control"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
+
+    def test_the_schema_s_etag_is_its_representation_s(self, client):
+        as_yaml = client.get("/api/v1/schema/")["ETag"]
+        as_json = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        assert as_json["ETag"] != as_yaml
+        response = client.get(
+            "/api/v1/schema/",
+            HTTP_ACCEPT="application/vnd.oai.openapi+json",
+            HTTP_IF_NONE_MATCH=as_yaml,
+        )
+        assert response.status_code == 200
 
     def test_the_docs_page_loads_nothing_from_elsewhere_and_runs_no_inline_script(self, client):
         response = client.get("/api/v1/docs/")

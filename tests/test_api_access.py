@@ -216,6 +216,23 @@ class TestLimits:
         assert get(client, HTTP_X_REAL_IP="192.0.2.10").status_code == 429
         assert get(client, HTTP_X_REAL_IP="192.0.2.11").status_code == 200
 
+    @pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script"])
+    def test_the_schema_and_its_docs_page_are_limited_and_keyed_as_the_api(
+        self, client, settings, url
+    ):
+        settings.API_ANON_RATE = 2
+        _api_key, key = make_key(rate_per_minute=3)
+        away_from_window_end()
+        codes = [client.get(url, REMOTE_ADDR="192.0.2.20").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        keyed = [client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}") for _ in range(4)]
+        assert [response.status_code for response in keyed] == [200] * 3 + [429]
+        assert keyed[-1].json()["error"]["code"] == "throttled"
+        # No other scheme is read there either: a password (Basic) is refused, never tried.
+        refused = client.get(url, HTTP_AUTHORIZATION="Basic Ym9zczpzM2NyZXQ=")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "invalid_api_key"
+
     def test_429_has_retry_after_and_the_json_error(self, client, settings):
         settings.API_ANON_RATE = 1
         away_from_window_end()

@@ -16,7 +16,9 @@ in Redis, also the Celery broker.
 from functools import wraps
 
 from django.conf import settings
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.decorators import decorator_from_middleware
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..publishing.freshness import public_etag, public_version
@@ -132,6 +134,20 @@ def conditional(view):
                     answers.put(stamp, page_key(request, stamp), entry, seconds)
             _validate(response, etag, version, dated)
         _cache_headers(response)
+        return response
+
+    return wrapped
+
+
+def by_content(view):
+    """Wrap a view whose answer does not follow the version stamp (the schema, the docs page):
+    an ETag from the body, 304 when it matches, and the API's Cache-Control."""
+    conditional_get = decorator_from_middleware(ConditionalGetMiddleware)(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = conditional_get(request, *args, **kwargs)
+        _cache_headers(response)  # a 304 made after rendering copies it
         return response
 
     return wrapped
