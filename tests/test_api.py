@@ -12,6 +12,7 @@ from drf_spectacular.validation import validate_schema
 
 from claims.api import serializers as s
 from claims.api.feed import feed_reviews
+from claims.api.views import openapi_schema
 from claims.models import Correction, Review, Speaker
 
 from .factories import (
@@ -407,6 +408,29 @@ class TestErrors:
             assert response.status_code == 404, kind
             assert response.json()["error"]["code"] == "not_found"
 
+    def test_no_method_on_any_endpoint_is_a_server_error(self, client):
+        review = published_verdict()
+        client.raise_request_exception = False
+        urls = [
+            *(path.replace("{id}", str(review.pk)) for path in TestSchemaAndDocs.PATHS),
+            "/api/v1/schema/",
+            "/api/v1/docs/",
+            "/api/v1/docs/?script",
+        ]
+        for url in urls:
+            for method in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE"):
+                response = client.generic(method, url)
+                assert response.status_code < 500, (method, url)
+
+    @pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/docs/?script"])
+    def test_the_docs_page_is_only_read(self, client, url):
+        for method in ("OPTIONS", "POST", "PUT", "PATCH", "DELETE"):
+            response = client.generic(method, url)
+            assert response.status_code == 405, method
+            assert response["Allow"] == "GET, HEAD"
+            assert response.json()["error"]["code"] == "method_not_allowed"
+        assert client.head(url).status_code == 200
+
     def test_the_api_is_read_only(self, client):
         review = published_verdict()
         for url in ("/api/v1/reviews/", f"/api/v1/reviews/{review.pk}/"):
@@ -466,6 +490,45 @@ class TestSchemaAndDocs:
         }  # fmt: skip
         as_json = client.get("/api/v1/schema/?format=json").json()
         assert set(as_json["paths"]) == self.PATHS
+
+    def test_the_schema_is_generated_once_per_release(self, client, settings):
+        openapi_schema.cache_clear()
+        first = client.get("/api/v1/schema/")
+        assert client.get("/api/v1/schema/").content == first.content
+        assert client.get("/api/v1/schema/?format=json").status_code == 200
+        assert openapi_schema.cache_info().misses == 1
+        settings.RELEASE = "a-new-release"
+        client.get("/api/v1/schema/")
+        assert openapi_schema.cache_info().misses == 2
+
+    def test_the_schema_in_english_on_request(self, client):
+        french = client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="fr").content
+        english = client.get("/api/v1/schema/?lang=en").content
+        assert english != french
+        assert client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="en").content == english
+        assert client.get("/api/v1/schema/?lang=xx").content == french
+
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/schema/", "/api/v1/schema/?format=json", "/api/v1/docs/"]
+    )
+    def test_the_schema_and_docs_page_answer_304_to_their_etag(self, client, url):
+        first = client.get(url)
+        assert first["ETag"]
+        assert "max-age=0" in first["Cache-Control"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
+
+    def test_the_schema_s_etag_is_its_representation_s(self, client):
+        as_yaml = client.get("/api/v1/schema/")["ETag"]
+        as_json = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        assert as_json["ETag"] != as_yaml
+        response = client.get(
+            "/api/v1/schema/",
+            HTTP_ACCEPT="application/vnd.oai.openapi+json",
+            HTTP_IF_NONE_MATCH=as_yaml,
+        )
+        assert response.status_code == 200
 
     def test_the_docs_page_loads_nothing_from_elsewhere_and_runs_no_inline_script(self, client):
         response = client.get("/api/v1/docs/")

@@ -124,6 +124,23 @@ class TestKeys:
         assert response.json()["error"]["code"] == "invalid_api_key"
         assert "Api-Key" in response.json()["error"]["message"]
 
+    @pytest.mark.parametrize(
+        "key",
+        ["abc\x00.def", "\x00", "a" * 5000 + ".x", "{prefix}.{secret}\x00", "{prefix}.x"],
+    )
+    @pytest.mark.parametrize("revalidating", [False, True])
+    def test_a_key_not_in_the_key_format_is_invalid_before_any_query(
+        self, client, django_assert_num_queries, key, revalidating
+    ):
+        """A NUL byte made PostgreSQL fail (500); a 304 or kept answer checks the key too."""
+        api_key, real = make_key()
+        headers = {"HTTP_IF_NONE_MATCH": get(client)["ETag"]} if revalidating else {}
+        key = key.format(prefix=api_key.prefix, secret=real.partition(".")[2])
+        with django_assert_num_queries(0):
+            response = get(client, key, **headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_api_key"
+
     def test_a_right_prefix_with_a_wrong_secret_is_invalid(self, client):
         api_key, key = make_key()
         response = get(client, f"{api_key.prefix}.{'x' * 43}")
@@ -198,6 +215,23 @@ class TestLimits:
         assert get(client, HTTP_X_REAL_IP="192.0.2.10").status_code == 200
         assert get(client, HTTP_X_REAL_IP="192.0.2.10").status_code == 429
         assert get(client, HTTP_X_REAL_IP="192.0.2.11").status_code == 200
+
+    @pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script"])
+    def test_the_schema_and_its_docs_page_are_limited_and_keyed_as_the_api(
+        self, client, settings, url
+    ):
+        settings.API_ANON_RATE = 2
+        _api_key, key = make_key(rate_per_minute=3)
+        away_from_window_end()
+        codes = [client.get(url, REMOTE_ADDR="192.0.2.20").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        keyed = [client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}") for _ in range(4)]
+        assert [response.status_code for response in keyed] == [200] * 3 + [429]
+        assert keyed[-1].json()["error"]["code"] == "throttled"
+        # No other scheme is read there either: a password (Basic) is refused, never tried.
+        refused = client.get(url, HTTP_AUTHORIZATION="Basic Ym9zczpzM2NyZXQ=")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "invalid_api_key"
 
     def test_429_has_retry_after_and_the_json_error(self, client, settings):
         settings.API_ANON_RATE = 1

@@ -215,3 +215,24 @@ def test_every_operation_conforms_to_the_schema(case):
         # out are valid, others get the documented 400. Checked with real cursors otherwise.
         excluded.append(schemathesis.checks.positive_data_acceptance)
     case.call_and_validate(additional_checks=[no_hidden_content], excluded_checks=excluded)
+
+
+@pytest.mark.django_db
+def test_every_operation_declares_its_answer_to_an_unknown_format_and_to_any_accept(
+    client, settings
+):
+    """DRF's negotiation answers 404 to ``?format=xml`` and 406 to ``Accept: application/xml``
+    where the view negotiates; the JSON-LD views answer 200 whatever is asked."""
+    settings.API_ANON_RATE = 10**6
+    review = published_verdict()
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    for path, operations in paths.items():
+        url = path.replace("{id}", str(review.pk))
+        declared = operations["get"]["responses"]
+        for response in (
+            client.get(url, {"format": "xml"}),
+            client.get(url, HTTP_ACCEPT="application/xml"),
+        ):
+            assert str(response.status_code) in declared, (path, response.status_code)
+            if response.status_code >= 400:
+                assert response["Content-Type"] in declared[str(response.status_code)]["content"]

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.http import http_date
 
 from claims.api.feed import sync_horizon
 from claims.models import Review, Tombstone
@@ -272,6 +273,23 @@ def test_the_feed_gives_no_validators_while_it_holds_rows_back(client, settings)
     assert held.json()["results"] == []
     assert "ETag" not in held and "Last-Modified" not in held
     assert "ETag" in client.get(f"/api/v1/reviews/{review.pk}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_if_modified_since_never_hides_a_row_the_feed_held_back(client, settings):
+    """Caches may build If-Modified-Since from the Date of an answer without Last-Modified:
+    the feed is revalidated by ETag only, and its settled answers carry no Last-Modified."""
+    settings.API_SYNC_SAFETY_LAG = 3600
+    review = published_verdict()
+    held = client.get("/api/v1/reviews/")
+    received = http_date()  # the Date a server would give it
+    assert held.json()["results"] == []
+    settings.API_SYNC_SAFETY_LAG = 0
+    again = client.get("/api/v1/reviews/", HTTP_IF_MODIFIED_SINCE=received)
+    assert again.status_code == 200
+    assert [item["id"] for item in again.json()["results"]] == [review.pk]
+    assert "Last-Modified" not in again
+    assert revalidate(client, "/api/v1/reviews/", again).status_code == 304
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """Conditional GET and the response cache for the API, both from the public pages' version
-stamp (publishing.freshness): a matching ``If-None-Match`` or ``If-Modified-Since`` is answered
-304 before any query, and so is a repeated request, with the whole answer kept for it.
+stamp (publishing.freshness): a matching ``If-None-Match`` or ``If-Modified-Since`` (but on
+the sync feed) is answered 304 before any query, and a repeated request with the whole answer
+kept for it.
 
 The cache keeps an answer exactly when the answer gets an ETag, under that ETag's stamp: a
 client sending that ETag would be told 304, so serving the kept body instead is as fresh as a
@@ -15,7 +16,9 @@ in Redis, also the Celery broker.
 from functools import wraps
 
 from django.conf import settings
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.decorators import decorator_from_middleware
 from rest_framework.exceptions import AuthenticationFailed
 
 from ..publishing.freshness import public_etag, public_version
@@ -77,9 +80,14 @@ def conditional(view):
     (and DRF's dispatch, most of a 304's cost) once ``admitted`` has checked the key and
     counted the request.
 
-    A response flagged ``settled = False`` (the sync feed still holding back recent rows)
-    gets no validators: a 304 must never keep a partner from rows it has not been shown.
+    A response with ``settled_at`` before the last change (the sync feed still holding back
+    recent rows) gets no validators: a 304 must never keep a partner from rows it has not been
+    shown. A view that may hold rows back (``holds_rows_back``) is revalidated by ETag only.
     """
+    # A client may send If-Modified-Since built from the Date of an answer that had no
+    # validators because it held rows back (RFC 9110 13.1.3 lets caches do so), and that date
+    # may even equal a Last-Modified given later: only an ETag tells a held-back answer apart.
+    dated = not getattr(getattr(view, "view_class", None), "holds_rows_back", False)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -96,7 +104,7 @@ def conditional(view):
             early = get_conditional_response(
                 request,
                 etag=etag,
-                last_modified=int(version.last_modified.timestamp()),
+                last_modified=int(version.last_modified.timestamp()) if dated else None,
                 response=None,
             )
             if early is not None:
@@ -104,7 +112,7 @@ def conditional(view):
             elif keep:
                 early = _kept_answer(request, stamp)
                 if early is not None:
-                    _validate(early, etag, version)
+                    _validate(early, etag, version, dated)
             # A 304 is not counted against the rate limit (as GitHub's API does): revalidating
             # is what partners should do, and it costs about what a refusal would.
             if early is not None and admitted(request, count=early.status_code != 304):
@@ -124,16 +132,31 @@ def conditional(view):
                     seconds = settings.API_CACHE_SECONDS
                     entry = kept_entry(response, seconds)
                     answers.put(stamp, page_key(request, stamp), entry, seconds)
-            _validate(response, etag, version)
+            _validate(response, etag, version, dated)
         _cache_headers(response)
         return response
 
     return wrapped
 
 
-def _validate(response, etag, version):
+def by_content(view):
+    """Wrap a view whose answer does not follow the version stamp (the schema, the docs page):
+    an ETag from the body, 304 when it matches, and the API's Cache-Control."""
+    conditional_get = decorator_from_middleware(ConditionalGetMiddleware)(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = conditional_get(request, *args, **kwargs)
+        _cache_headers(response)  # a 304 made after rendering copies it
+        return response
+
+    return wrapped
+
+
+def _validate(response, etag, version, dated=True):
     response.headers["ETag"] = etag
-    version.date(response)
+    if dated:
+        version.date(response)
 
 
 def _cache_headers(response):

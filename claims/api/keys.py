@@ -10,6 +10,7 @@ revoked through another process is thus refused within ``PUBLIC_VERSION_MEMO_SEC
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -30,6 +31,10 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 def hash_key(key):
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+# What new_key makes: token_hex(6), a dot, token_urlsafe(32).
+KEY_FORMAT = re.compile(r"[0-9a-f]{12}\.[A-Za-z0-9_-]{43}")
 
 
 def new_key(api_key):
@@ -79,13 +84,16 @@ known_keys = KnownKeys()
 
 def find_key(key):
     """The live ``ApiKey`` for a full key, else ``InvalidKey`` or ``RevokedKey``."""
+    # Anything else is no key of ours, and may hold what PostgreSQL refuses (a NUL byte: a
+    # DataError, a 500) or be megabytes long: refused before any lookup.
+    if not KEY_FORMAT.fullmatch(key):
+        raise InvalidKey()
     hashed = hash_key(key)
     stamp = public_version(memo=True).stamp
     api_key = known_keys.get(stamp, hashed)
     if api_key is not None:
         return api_key
-    prefix, dot, _secret = key.partition(".")
-    api_key = ApiKey.objects.filter(prefix=prefix).first() if dot and prefix else None
+    api_key = ApiKey.objects.filter(prefix=key.partition(".")[0]).first()
     if api_key is None or not hmac.compare_digest(api_key.hashed_key, hashed):
         raise InvalidKey()
     if api_key.revoked_at is not None:

@@ -1,11 +1,10 @@
 """/api/v1/: the partner API, its OpenAPI schema and its documentation page."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from .. import converters  # noqa: F401  (registers <id:…>)
 from . import views
-from .caching import conditional
+from .caching import by_content, conditional
 from .errors import not_found
 
 app_name = "api"
@@ -25,7 +24,7 @@ urlpatterns = [
     path("speakers/<id:pk>/", conditional(views.SpeakerDetail.as_view()), name="speaker-detail"),
     path("ratings/", conditional(views.RatingList.as_view()), name="rating-list"),
     path("ratings/<id:pk>/", conditional(views.RatingDetail.as_view()), name="rating-detail"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", views.Docs.as_view(), name="docs"),
+    path("schema/", by_content(views.Schema.as_view()), name="schema"),
+    path("docs/", by_content(views.Docs.as_view()), name="docs"),
     re_path(r"^", not_found),
 ]

@@ -1,6 +1,7 @@
 """The partner API's endpoints: thin views over published content (docs/api.md)."""
 
 import json
+from functools import lru_cache
 from itertools import islice
 
 from django import forms
@@ -9,8 +10,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,7 +22,7 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
@@ -28,6 +32,7 @@ from rest_framework.response import Response
 
 from ..models import Claim, Language, Rating, Review, Speaker
 from ..publishing.claimreview import claim_review, public_origin
+from ..publishing.freshness import release
 from ..publishing.ratings import scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
@@ -85,15 +90,23 @@ ERRORS = {
 JSON_ERRORS = {(status, "application/json"): response for status, response in ERRORS.items()}
 
 
-class PublicAPIView(GenericAPIView):
-    """Read-only and open to all; an API key raises the per-minute limit (docs/api.md)."""
+class PublicAccess:
+    """Open to all within the per-minute limit; an API key raises it (docs/api.md)."""
 
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ApiRateThrottle]
+
+
+class PublicAPIView(PublicAccess, GenericAPIView):
+    """Read-only views of published content, as JSON."""
+
     # JSON only: the browsable API's pages run inline scripts our CSP forbids.
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONNegotiation
+    # Whether answers may hold back recent rows (``response.settled_at``): then they carry no
+    # Last-Modified and If-Modified-Since is ignored (caching.conditional).
+    holds_rows_back = False
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "base_url": public_origin(self.request)}
@@ -126,6 +139,7 @@ class ReviewList(PublicAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReviewFilter
     pagination_class = SyncPagination
+    holds_rows_back = True
 
     def get_queryset(self):
         return published_reviews()
@@ -358,8 +372,45 @@ class RatingDetail(PublicAPIView):
         return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
 
-class Docs(SpectacularSwaggerSplitView):
+class JSONErrors:
+    """Errors as the API's JSON (errors.exception_handler), also from views rendering other
+    media types: the HTML renderer has no template for DRF's error data."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+@lru_cache(maxsize=16)  # bounded: ?version= is free text, and part of the schema
+def openapi_schema(release, language, version):
+    """The schema as drf-spectacular generates it, once per release, language and version."""
+    with translation.override(language):
+        return SchemaGenerator(api_version=version).get_schema(request=None, public=True)
+
+
+class Schema(PublicAccess, JSONErrors, SpectacularAPIView):
+    """The OpenAPI schema, throttled as the API: generating it cost about 80 ms of CPU, so it
+    is generated once per release (the code it describes) and kept."""
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        try:  # ?lang=xx is served in the default language, as Django's catalogues fall back
+            language = get_supported_language_variant(translation.get_language())
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        filename = self._get_filename(request, version)
+        return Response(
+            openapi_schema(release(), language, version),
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+
+
+class Docs(PublicAccess, JSONErrors, SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's static files; its init script is a separate file."""
 
     template_name = "api/docs.html"
     url_name = "api:schema"
+    # A page to read: OPTIONS rendered DRF's metadata through the HTML renderer (a 500).
+    http_method_names = ["get", "head"]
