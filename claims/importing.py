@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from .checking.checks import request_check
 from .extraction import ExtractionError, extract
@@ -18,6 +19,7 @@ from .models import (
     Article,
     Claim,
     ClaimAppearance,
+    ClaimNote,
     Language,
     Quotation,
     Speaker,
@@ -233,6 +235,23 @@ def import_document(
         return ImportResult(article, created=False)
 
 
+def _note_unshown_appearance(claim, article, candidate):
+    """A published claim found in a new article: readers see where it appeared, which changes
+    only with a dated correction, so the import leaves the newsroom a note instead."""
+    text = _(
+        "Also appears in “%(article)s” (%(link)s), characters %(start)d–%(end)d, imported on "
+        "%(day)s. Readers do not see it: an editor may add it under “Where it appeared”, with a "
+        "correction note."
+    ) % {
+        "article": article,
+        "link": article.url or _("no link"),
+        "start": candidate.start,
+        "end": candidate.end,
+        "day": timezone.localdate().isoformat(),
+    }
+    ClaimNote.objects.get_or_create(claim=claim, text=text)
+
+
 def save_extraction(article, extraction):
     """Store an extraction's claims, appearances, speakers and quotations for ``article``."""
     result = ImportResult(article, created=True)
@@ -261,6 +280,9 @@ def save_extraction(article, extraction):
             result.claims_created += 1
         else:
             result.claims_matched += 1
+            if claim.status == Claim.Status.PUBLISHED:
+                _note_unshown_appearance(claim, article, candidate)
+                continue
         ClaimAppearance.objects.get_or_create(
             claim=claim,
             article=article,

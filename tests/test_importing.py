@@ -130,6 +130,25 @@ class TestImportWithExtraction:
         assert (result.claims_created, result.claims_matched) == (0, 1)
         assert known.appearances.get().article == result.article
 
+    def test_a_published_claim_found_again_is_noted_for_the_newsroom_not_shown(self):
+        # "Where it appeared" is part of the published verdict: it changes only with a dated
+        # correction, which an editor writes; an import added the new article silently.
+        known = ClaimFactory(
+            text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l'Insee.",
+            language="fr",
+            status=Claim.Status.PUBLISHED,
+        )
+        before = known.appearances.count()
+        result = import_document(
+            Document(text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l’Insee."),
+            published_at=parse_published("2025-02-13"),
+            title="Un autre article",
+        )
+        assert (result.claims_created, result.claims_matched) == (0, 1)
+        assert known.appearances.count() == before
+        (note,) = known.notes.all()
+        assert "Un autre article" in note.text and "0–" in note.text
+
     def test_a_known_speaker_is_reused_by_surname(self):
         trump = SpeakerFactory(name="Donald Trump", role="président des Etats-Unis")
         import_document(
