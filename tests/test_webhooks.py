@@ -468,6 +468,25 @@ class TestAdmin:
         endpoint.refresh_from_db()
         assert endpoint.secret != old
 
+    def test_reading_the_delivery_log_is_not_enough_to_send_again(self):
+        from django.contrib.auth.models import Permission
+        from django.test import Client
+
+        from .factories import UserFactory
+
+        reader = UserFactory(is_staff=True)
+        reader.user_permissions.add(Permission.objects.get(codename="view_webhookdelivery"))
+        client = Client()
+        client.force_login(reader)
+        WebhookEndpoint.objects.create(name="x", url="https://journal.example/")
+        (delivery,) = queue_event(ReviewFactory(), "review.published")
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(state="failed", attempts=6)
+        changelist = reverse("admin:claims_webhookdelivery_changelist")
+        assert client.get(changelist).status_code == 200
+        client.post(changelist, {"action": "send_again", "_selected_action": [delivery.pk]})
+        delivery.refresh_from_db()
+        assert (delivery.state, delivery.attempts) == ("failed", 6)
+
     def test_the_delivery_log_filters_and_sends_again(
         self, staff_client, django_capture_on_commit_callbacks
     ):

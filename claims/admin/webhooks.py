@@ -100,7 +100,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the log is the record of what partners were told
 
-    @admin.action(description=_("Send again"), permissions=["view"])
+    # Sending again tells partners something: reading the log is not enough for that.
+    @admin.action(description=_("Send again"), permissions=["change"])
     def send_again(self, request, queryset):
         with transaction.atomic():
             count = send_again(queryset)
