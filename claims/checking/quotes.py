@@ -64,7 +64,9 @@ def normalize_for_matching(text: str) -> tuple[str, list[int]]:
             while j < len(text) and unicodedata.combining(text[j]):
                 j += 1
             folded = unicodedata.normalize("NFKC", text[i:j]).casefold()
-            for char in "".join(_LIGATURES.get(c, c) for c in folded):
+            if folded in _LIGATURES:
+                folded = _LIGATURES[folded]
+            for char in folded:
                 if char in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalnum():
                     char = "'" if text[i + 1].isalnum() else " "
                 elif char in _QUOTE_MARKS or char in _APOSTROPHES or char.isspace():
