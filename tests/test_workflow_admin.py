@@ -751,6 +751,27 @@ class TestSharedRecordsUnderPublishedVerdicts:
         assert page.status_code == 200
         return url, page
 
+    def test_no_one_deletes_an_article_or_a_speaker_shown_under_a_published_verdict(self):
+        # It took "where it appeared" or "said by" off the verdict's page with no dated note.
+        article, reviews, _pending = self.article_with_two_published_claims()
+        speaker = SpeakerFactory()
+        Claim.objects.filter(pk=reviews[0].claim_id).update(speaker=speaker)
+        unused = ArticleFactory()
+        client = client_for(StaffFactory())  # a superuser
+        for model, pk in (("article", article.pk), ("speaker", speaker.pk)):
+            delete = reverse(f"admin:claims_{model}_delete", args=[pk])
+            assert client.post(delete, {"post": "yes"}).status_code == 403
+        changelist = reverse("admin:claims_article_changelist")
+        client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+        )
+        assert Article.objects.filter(pk=article.pk).exists()
+        assert Speaker.objects.filter(pk=speaker.pk).exists()
+        delete = reverse("admin:claims_article_delete", args=[unused.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert not Article.objects.filter(pk=unused.pk).exists()
+
     def test_a_fact_checker_cannot_change_the_article_or_take_a_published_claim_out(self):
         article, reviews, pending = self.article_with_two_published_claims()
         client = client_for(FactCheckerFactory())

@@ -169,6 +169,13 @@ class SharedRecordAdmin(admin.ModelAdmin):
             return self.fields
         return self.readonly_fields
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting it would take "said by" or "where it appeared" off published verdicts with
+        # no dated note, whoever deletes; unpublish or correct those verdicts first.
+        if obj is not None and obj.published_claims().exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_related(self, request, form, formsets, change):
         removed = [
             f.instance.claim
