@@ -367,6 +367,12 @@ class TestRunCheck:
         assert (last.state, last.error_class, last.http_status) == ("failed", "http_5xx", 503)
         assert len(source_pages.requests) == TRANSIENT_RETRIES + 1
 
+    def test_the_task_reports_the_state_the_check_ended_in(self, source_pages):
+        source = self.source(source_pages)
+        check = self.latest(source)
+        # It reported "running": the row as the delivery started it, not as it was saved.
+        assert check_source.apply(args=[check.pk]).get() == {"check": check.pk, "state": "done"}
+
     def test_a_finished_check_is_not_run_again(self, source_pages):
         source = self.source(source_pages)
         check, _ = run_check(self.latest(source).pk)

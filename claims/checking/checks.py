@@ -151,14 +151,15 @@ def run_check(check_id, *, may_retry=False):
         check.state, check.error = SourceCheck.State.QUEUED, error
         return check, outcome
     try:
-        if save_outcome(check, outcome) is None:
-            return _taken_over(check), None
+        saved = save_outcome(check, outcome)
     except Exception:
         # Left "running", the check would wait for the sweeper and end as "gave up".
         logger.exception("check %s could not be saved", check.pk)
         _fail(check, SourceCheck.ErrorClass.INTERNAL, "could not save the result; see the log")
         raise
-    return check, outcome
+    if saved is None:
+        return _taken_over(check), None
+    return saved, outcome  # as saved: the task reports its final state
 
 
 def _taken_over(check):
