@@ -1,6 +1,7 @@
 """Conditional GETs and CDN caching of public pages, and their invalidation on every change
 readers could see."""
 
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -389,3 +390,30 @@ def test_a_touch_the_cache_refused_lands_later_and_no_page_is_unmodified_meanwhi
     after = client.get(url)
     assert after["ETag"] != before["ETag"]
     assert conditional(client, url, before).status_code == 200
+
+
+def test_touches_racing_from_an_old_stamp_leave_it_at_now():
+    # Incremented by "now minus the stamp I read", three racing touches put it hours ahead:
+    # no page or feed was dated, nor the feed settled, until the clock caught up.
+    cache.set(freshness.KEY, freshness._microseconds(timezone.now() - timedelta(hours=1)), None)
+    together = threading.Barrier(3)
+    moved = []
+
+    def touch():
+        together.wait()
+        moved.append(freshness._move_stamp())
+
+    touches = [threading.Thread(target=touch) for _ in range(3)]
+    for thread in touches:
+        thread.start()
+    for thread in touches:
+        thread.join(10)
+    assert len(set(moved)) == 3
+    assert freshness.stamp_time(cache.get(freshness.KEY)) - timezone.now() < timedelta(seconds=1)
+
+
+def test_a_stamp_of_the_earlier_release_is_replaced_at_the_first_touch():
+    cache.set(freshness.KEY, (timezone.now() - timedelta(minutes=5)).isoformat(), None)
+    stamp = freshness._move_stamp()
+    assert cache.get(freshness.KEY) == stamp
+    assert abs(freshness.stamp_time(stamp) - timezone.now()) < timedelta(seconds=1)
