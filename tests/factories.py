@@ -226,10 +226,21 @@ def published_verdict(sources=1, appearances=1, corrections=0, **review_fields):
     return review
 
 
+def set_stamp(changed_at):
+    """Date the public pages' last change, as this release and the earlier one keep it."""
+    cache.set_many(
+        {
+            freshness.KEY: freshness._microseconds(changed_at),
+            freshness.LEGACY_KEY: changed_at.isoformat(),
+        },
+        None,
+    )
+
+
 def set_public_version(changed_at, deployed_at=None):
     """Date the public pages' last change, and this release's start (by default the same)."""
     deployed_at = deployed_at or changed_at
-    cache.set(freshness.KEY, changed_at.isoformat(), None)
+    set_stamp(changed_at)
     cache.set(freshness.RELEASE_KEY, (freshness.release(), deployed_at.isoformat()), None)
     freshness.forget_public_version()
 

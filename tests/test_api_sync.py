@@ -6,14 +6,12 @@ import time
 from datetime import UTC, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.http import http_date
 
 from claims.api.feed import sync_horizon
 from claims.models import Review, Tombstone
-from claims.publishing import freshness
 from claims.publishing.verdicts import approve_and_publish, correct_review, unpublish_review
 
 from .factories import (
@@ -23,6 +21,7 @@ from .factories import (
     StaffFactory,
     default_rating,
     published_verdict,
+    set_stamp,
 )
 
 
@@ -300,7 +299,7 @@ def test_if_modified_since_alone_also_gives_304(client):
     # (the stamp set by hand), and a request answered within that same second:
     for _attempt in range(50):
         changed = timezone.now()
-        cache.set(freshness.KEY, changed.isoformat(), None)
+        set_stamp(changed)
         response = client.get("/api/v1/claims/")
         if timezone.now().replace(microsecond=0) == changed.replace(microsecond=0):
             break

@@ -138,6 +138,34 @@ class TestQuotesAndSpeakers:
         (claim,) = extract(text, language="fr").claims
         assert (claim.speaker.name, claim.speaker.role) == (name, role)
 
+    @pytest.mark.parametrize(
+        ("text", "name", "role"),
+        [
+            (
+                "« Nous ne lâcherons rien », a déclaré le maire de New York Eric Adams lundi.",
+                "Eric Adams",
+                "maire de New York",
+            ),
+            (
+                "« Les taux resteront élevés », a affirmé la présidente de la Banque Centrale "
+                "Européenne Christine Lagarde.",
+                "Christine Lagarde",
+                "présidente de la Banque Centrale Européenne",
+            ),
+            (
+                "« Le chômage a baissé de 3 % », a déclaré le directeur général d'Air France "
+                "Ben Smith.",
+                "Ben Smith",
+                "directeur général d'Air France",
+            ),
+        ],
+    )
+    def test_a_title_of_several_capitalised_words_is_left_to_the_model(self, text, name, role):
+        # The rule takes one capitalised word of the portfolio: « York Eric Adams », a review
+        # found, where spaCy had split the place from the name right.
+        (quote,) = extract(text, language="fr").quotes
+        assert (quote.speaker.name, quote.speaker.role) == (name, role)
+
     def test_a_name_with_its_own_particle_is_not_a_title(self):
         text = "Le général de Gaulle a déclaré en 1940 que la France avait perdu une bataille."
         (claim,) = extract(text, language="fr").claims

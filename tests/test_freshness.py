@@ -4,7 +4,7 @@ readers could see."""
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,6 +27,7 @@ from .factories import (
     a_second_back,
     published_verdict,
     set_public_version,
+    set_stamp,
 )
 
 # Transactions commit for real: the version stamp moves on commit.
@@ -245,7 +246,7 @@ def test_a_stamp_reused_from_the_memo_is_dated_only_if_its_second_was_over_when_
     monkeypatch.setattr(freshness, "wall_clock", lambda: wall[0])
     first = client.get(url)
     # Another process makes a change within the same second, S + 0.8 ...
-    cache.set(freshness.KEY, (changed + timedelta(seconds=0.6)).isoformat(), None)
+    set_stamp(changed + timedelta(seconds=0.6))
     # ... and at S + 1.1 this process still serves the stamp it read at S + 0.3.
     wall[0], ticks[0] = changed.timestamp() + 0.9, ticks[0] + 0.9
     from_memo = client.get(url)
@@ -395,7 +396,7 @@ def test_a_touch_the_cache_refused_lands_later_and_no_page_is_unmodified_meanwhi
 def test_touches_racing_from_an_old_stamp_leave_it_at_now():
     # Incremented by "now minus the stamp I read", three racing touches put it hours ahead:
     # no page or feed was dated, nor the feed settled, until the clock caught up.
-    cache.set(freshness.KEY, freshness._microseconds(timezone.now() - timedelta(hours=1)), None)
+    set_stamp(timezone.now() - timedelta(hours=1))
     together = threading.Barrier(3)
     moved = []
 
@@ -412,8 +413,15 @@ def test_touches_racing_from_an_old_stamp_leave_it_at_now():
     assert freshness.stamp_time(cache.get(freshness.KEY)) - timezone.now() < timedelta(seconds=1)
 
 
-def test_a_stamp_of_the_earlier_release_is_replaced_at_the_first_touch():
-    cache.set(freshness.KEY, (timezone.now() - timedelta(minutes=5)).isoformat(), None)
-    stamp = freshness._move_stamp()
-    assert cache.get(freshness.KEY) == stamp
-    assert abs(freshness.stamp_time(stamp) - timezone.now()) < timedelta(seconds=1)
+def test_the_earlier_release_and_this_one_see_each_others_changes():
+    """During a rolling deploy or a rollback both releases serve: the earlier one reads and
+    writes an ISO time under its own key, and would fail on this release's integer."""
+    before = freshness.public_version().changed_at
+    freshness._move_stamp()
+    legacy = cache.get(freshness.LEGACY_KEY)
+    assert isinstance(legacy, str) and datetime.fromisoformat(legacy) > before
+    later = timezone.now() + timedelta(seconds=2)  # the earlier release's touch
+    cache.set(freshness.LEGACY_KEY, later.isoformat(), None)
+    freshness.forget_public_version()
+    assert freshness.public_version().changed_at == later
+    assert freshness.stamp_time(freshness._move_stamp()) > later

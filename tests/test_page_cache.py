@@ -18,6 +18,7 @@ from .factories import (
     a_second_back,
     published_verdict,
     set_public_version,
+    set_stamp,
     settle_public_pages,
 )
 
@@ -184,7 +185,7 @@ def test_a_change_in_another_process_is_served_within_the_memo_bound(
     url = review.get_absolute_url()
     first = client.get(url)
     # Another web process or a Celery worker moves the stamp (it commits elsewhere).
-    cache.set(freshness.KEY, timezone.now().isoformat(), None)
+    set_stamp(timezone.now())
     now[0] += 0.9
     assert client.get(url)["ETag"] == first["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

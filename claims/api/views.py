@@ -99,7 +99,9 @@ class PublicAccess:
 
 
 class PublicAPIView(PublicAccess, GenericAPIView):
-    """Read-only views of published content, as JSON."""
+    """Read-only and open to all; an API key raises the per-minute limit (docs/api.md)."""
+
+    # drf-spectacular takes an operation's description from this docstring: it is for partners.
 
     # JSON only: the browsable API's pages run inline scripts our CSP forbids.
     renderer_classes = [JSONRenderer]

@@ -262,7 +262,13 @@ def find_entities(text, doc=None, language="fr"):
             for ent in (doc.ents if doc is not None else [])
             if ent.text.strip() and not ent.text[0].islower()
         ]
-        titled = list(_titled_people(text))
+        # Only where the model ran the title into the name: elsewhere its own split of
+        # « le maire de New York Eric Adams » is better than a rule's.
+        titled = [
+            (span, person)
+            for span, person in _titled_people(text)
+            if any(e.start < person.start < e.end and e.end >= person.end for e in model)
+        ]
     else:
         model = list(_english_entities(text))
         titled = []

@@ -33,7 +33,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.http import http_date
 
-KEY = "public-pages:version"
+KEY = "public-pages:stamp"
+# Where releases before the integer stamp keep theirs, as an ISO 8601 time. Touches write both
+# and reads take the later, so that during a rolling deploy (or a rollback) each release sees
+# the other's changes, and the earlier one never reads a value it cannot parse.
+LEGACY_KEY = "public-pages:version"
 # (release, since when, ISO 8601): the release that last started serving public pages.
 RELEASE_KEY = "public-pages:release"
 logger = logging.getLogger(__name__)
@@ -98,6 +102,12 @@ def _microseconds(moment):
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+def _later(stamp, legacy):
+    """The later of this release's stamp and the earlier releases' one, as microseconds."""
+    times = [_microseconds(stamp_time(value)) for value in (stamp, legacy) if value is not None]
+    return max(times, default=None)
+
+
 def public_version(memo=False, serving=False):
     """The current ``Version``; ``UNKNOWN`` (stamp None) when the cache is down.
 
@@ -114,8 +124,8 @@ def public_version(memo=False, serving=False):
             return kept
     read_at = wall_clock()  # before the read: a change made after it has a later time
     try:
-        values = cache.get_many([KEY, RELEASE_KEY])
-        stamp = values.get(KEY)
+        values = cache.get_many([KEY, LEGACY_KEY, RELEASE_KEY])
+        stamp = _later(values.get(KEY), values.get(LEGACY_KEY))
         if stamp is None:
             cache.add(KEY, _microseconds(timezone.now()), None)
             stamp = cache.get(KEY)
@@ -197,19 +207,27 @@ def _move_stamp():
     """
     now = _microseconds(timezone.now())
     backend = caches["default"]
+    legacy = backend.get(LEGACY_KEY)  # an earlier release's touch, during a rolling deploy
+    if legacy is not None:
+        now = max(now, _microseconds(stamp_time(legacy)) + 1)
     if isinstance(backend, RedisCache):
         key = backend.make_and_validate_key(KEY)
         # Django's Redis cache keeps an int as its digits, so cache.get() reads it back.
         moved = int(backend._cache.get_client(key, write=True).eval(_MOVE_SCRIPT, 1, key, now))
         if moved >= 0:
-            return moved
+            return _write_legacy(moved)
     with _local_move:  # the demo's in-process cache, or a stamp of the earlier release, once
         current = backend.get(KEY)
         if isinstance(current, str):
             current = _microseconds(datetime.fromisoformat(current))
         moved = now if current is None or current < now else current + 1
         backend.set(KEY, moved, None)
-        return moved
+        return _write_legacy(moved)
+
+
+def _write_legacy(stamp):
+    caches["default"].set(LEGACY_KEY, stamp_time(stamp).isoformat(), None)
+    return stamp
 
 
 _retrier = None
