@@ -26,6 +26,7 @@ from .models import (
     body_sha256,
     normalize_name,
 )
+from .workflow.reviews import claim_edited
 
 # Control characters that never occur in text a newsroom would import.
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f"}
@@ -267,7 +268,8 @@ def save_extraction(article, extraction):
     claim_at = {}
     for candidate in extraction.claims:
         claim = find_matching_claim(candidate.text, extraction.language)
-        if claim is None:
+        created_claim = claim is None
+        if created_claim:
             claim = Claim.objects.create(
                 text=candidate.text,
                 language=extraction.language,
@@ -283,7 +285,7 @@ def save_extraction(article, extraction):
             if claim.status == Claim.Status.PUBLISHED:
                 _note_unshown_appearance(claim, article, candidate)
                 continue
-        ClaimAppearance.objects.get_or_create(
+        added = ClaimAppearance.objects.get_or_create(
             claim=claim,
             article=article,
             start=candidate.start,
@@ -296,7 +298,14 @@ def save_extraction(article, extraction):
                     "numbers": [n.as_dict() for n in candidate.numbers],
                 },
             },
-        )
+        )[1]
+        if added and not created_claim:
+            # "Where it appeared" is part of the verdict an editor approves.
+            claim_edited(
+                claim,
+                article.imported_by,
+                cause=_("New appearance imported (article #%(id)d)") % {"id": article.pk},
+            )
         claim_at[(candidate.start, candidate.end)] = claim
     quotations = []
     for quote in extraction.quotes:

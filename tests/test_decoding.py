@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from claims.checking.decoding import decode_page
+from claims.checking.decoding import decode_page, known_encoding
 
 TEXT = "Le député a déclaré : « les impôts ont baissé de 3 % »."
 
@@ -69,3 +69,10 @@ def test_utf_16_still_counts_from_a_byte_order_mark_or_the_header():
     page = f'<meta charset="utf-16">{TEXT}'
     assert decode_page(codecs.BOM_UTF16_LE + page.encode("utf-16-le"), "text/html") == page
     assert decode_page(page.encode("utf-16-be"), "text/html; charset=utf-16be") == page
+
+
+def test_a_header_that_says_utf_16_without_a_byte_order_mark_means_little_endian():
+    # WHATWG's "utf-16" label is UTF-16LE; Python's codec would take the machine's order.
+    page = f"<p>{TEXT}</p>"
+    assert decode_page(page.encode("utf-16-le"), "text/html; charset=utf-16") == page
+    assert known_encoding("UTF-16") == "utf-16-le"

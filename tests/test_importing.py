@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.demo import SAMPLE_ARTICLE
 from claims.documents import Document, document_from_url
+from claims.extraction import extract
 from claims.importing import (
     ArticleInputError,
     find_or_create_speaker,
@@ -17,11 +18,22 @@ from claims.importing import (
     import_document,
     normalize_body,
     parse_published,
+    save_extraction,
 )
-from claims.models import Article, Claim, ClaimAppearance, Quotation, Speaker
+from claims.models import Article, Claim, ClaimAppearance, Quotation, Review, Speaker
+from claims.publishing.verdicts import PublishingError, publish_review
+from claims.workflow.reviews import approve_review, start_review, submit_review
 
 from .conftest import manage, subprocess_env
-from .factories import ClaimFactory, SpeakerFactory, StaffFactory
+from .factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EditorFactory,
+    FactCheckerFactory,
+    SpeakerFactory,
+    StaffFactory,
+    default_rating,
+)
 
 SAMPLE = str(SAMPLE_ARTICLE)
 ARTICLE_HTML = """<!doctype html><html lang="fr"><head><title>Chômage : nouvelle baisse</title>
@@ -148,6 +160,44 @@ class TestImportWithExtraction:
         assert known.appearances.count() == before
         (note,) = known.notes.all()
         assert "Un autre article" in note.text and "0–" in note.text
+
+    def test_a_new_appearance_of_a_claim_in_review_withdraws_its_approval(self):
+        # The editor approved the verdict with its "where it appeared"; an article imported
+        # afterwards changes what Publish would show.
+        author, editor = FactCheckerFactory(), EditorFactory()
+        known = ClaimFactory(
+            text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l'Insee.",
+            language="fr",
+            status=Claim.Status.SELECTED,
+        )
+        review = start_review(known, author, rating=default_rating("faux"), conclusion="Faux.")
+        review = approve_review(submit_review(review, author), editor)
+        version_read = Review.objects.get(pk=review.pk).version
+        result = import_document(
+            Document(text="Le chômage a reculé de 180 000 en 2024, a annoncé jeudi l’Insee."),
+            title="Un autre article",
+        )
+        assert known.appearances.get().article == result.article
+        stored = Review.objects.get(pk=review.pk)
+        assert (stored.state, stored.approved_at, stored.editor) == ("in_review", None, None)
+        assert stored.version == version_read + 1
+        reason = stored.history.first().history_change_reason
+        assert f"#{result.article.pk}" in reason
+        with pytest.raises(PublishingError):
+            publish_review(stored, editor)
+
+    def test_importing_the_same_appearance_again_keeps_the_approval(self):
+        author = FactCheckerFactory()
+        known = ClaimFactory(text="Le chômage a reculé de 180 000 en 2024.", language="fr")
+        article = ArticleFactory(body="Le chômage a reculé de 180 000 en 2024.")
+        known.appearances.create(article=article, start=0, end=len(article.body))
+        known.status = Claim.Status.SELECTED
+        known.save()
+        review = start_review(known, author, rating=default_rating("faux"), conclusion="Faux.")
+        review = approve_review(submit_review(review, author), EditorFactory())
+        save_extraction(article, extract(article.body, language="fr", threshold=0))
+        stored = Review.objects.get(pk=review.pk)
+        assert stored.approved_at is not None and stored.version == review.version
 
     def test_a_known_speaker_is_reused_by_surname(self):
         trump = SpeakerFactory(name="Donald Trump", role="président des Etats-Unis")

@@ -38,6 +38,8 @@ def known_encoding(label):
         return None
     if name not in _WEB_ENCODINGS:
         return None
+    if name == "utf-16":  # WHATWG's "utf-16" is little-endian, whatever the machine's order
+        return "utf-16-le"
     return "cp1252" if name in _AS_WINDOWS_1252 else name
 
 

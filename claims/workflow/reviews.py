@@ -132,11 +132,12 @@ def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
 
 
 @transaction.atomic
-def claim_edited(claim, user):
+def claim_edited(claim, user, cause=None):
     """After an edit of what ``claim``'s verdict will show (its words, speaker, sources, where
     it appeared): its verdict in progress moves to a new version, so a move made from a page
     read before is refused, and an approval is withdrawn, as the editor approved what they
-    read. Returns that review, or None."""
+    read. ``cause`` replaces "Claim or its evidence edited" in the history. Returns that
+    review, or None."""
     review = (
         Review.objects.select_for_update()
         .filter(claim_id=claim.pk, state__in=(State.DRAFT, State.IN_REVIEW))
@@ -144,11 +145,15 @@ def claim_edited(claim, user):
     )
     if review is None:
         return None
-    fields, reason = [], _("Claim or its evidence edited")
+    fields, reason = [], cause or _("Claim or its evidence edited")
     if review.approved_at:
         review.approved_at, review.editor = None, None
         fields = ["approved_at", "editor"]
-        reason = _("Claim or its evidence edited after approval: approval withdrawn")
+        reason = (
+            _("%(cause)s: approval withdrawn") % {"cause": cause}
+            if cause
+            else _("Claim or its evidence edited after approval: approval withdrawn")
+        )
     return _bump(review, user, reason, fields)
 
 
