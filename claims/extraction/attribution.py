@@ -10,46 +10,19 @@ resolve to the nearest earlier speaker that fits.
 import re
 from dataclasses import dataclass
 
-from .entities import _FR_ORG_PHRASE, INSTITUTIONS, ORGANISATION, PERSON, title_before
+from .entities import ORGANISATION, PERSON
 from .reporting import ACCORDING_TO, FR_INVERTED_PRONOUN, reporting_pattern
 from .sentences import quoted_ranges
 from .spans import Spans
-from .speakers import SpeakerMention, SpeakerRegistry, gender_from_role
+from .speakers import SpeakerMention, SpeakerRegistry
+from .subjects import SpeakerFinder
 
-_GAP_WORDS = re.compile(r"^[\s,]*(?:(?:[a-zàâçéèêëîïôûùüÿœ'’-]+|[A-ZÉ][\w'’-]*\.?)[\s,]*){0,10}$")
-_NOT_A_ROLE = re.compile(
-    r"^(?:\w+ant|avant|après|qui|dont|lors|selon|alors|avec|sans|pour|en|dans|à|au|et|mais|"
-    r"car|citant|ajoutant|while|who|which|adding|citing|before|after|in|on|at)\b",
-    re.IGNORECASE,
-)
-_TIME_WORDS = (
-    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|soir|matin|"
-    r"également|aussi|encore|notamment|ensuite|alors|pour sa part|de son côté|on|in|at|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|also)"
-)
-_NP_AFTER = re.compile(
-    rf"^[\s,]*(?:{_TIME_WORDS}[\s,]+)*(?P<det>le|la|l'|l’|les|the)\s*(?P<np>[^,.;:\"«»“”()]+)",
-    re.IGNORECASE,
-)
-_NP_CUT = re.compile(r"\s+(?:dans|lors|qui|en|devant|à|au|sur|pour|in|on|at|who|during)\s.*$")
-_FR_SUBJECT_NP = re.compile(
-    r"(?:^|[,;]\s*)(?P<det>Le|La|L'|L’|Les|le|la|les|The)\s+(?P<np>[^,.;:\"«»]+?)\s*$"
-)
-_PRONOUN_BEFORE = re.compile(
-    r"(?:^|[\s,;])(?P<pronoun>[Ii]l|[Ee]lle|[Ii]ls|[Ee]lles|He|She|They|he|she|they)"
-    r"\s+(?:\w+\s+){0,3}$"
-)
 # A short phrase of time or place before the comma sets the scene of the sentence; it is no
 # reported clause (« Pendant la campagne électorale, Donald Trump avait promis… »).
 _FRONTED = re.compile(
     r"\s*(?:pendant|durant|lors|après|avant|depuis|dès|dans|en|au|aux|à|sur|sous|pour|malgré|"
     r"outre|hier|during|after|before|since|in|on|at|for|despite|yesterday)\b"
     r"(?:\s+[\w'’-]+){0,5}\s*$",
-    re.IGNORECASE,
-)
-_ORG_HINT = re.compile(
-    r"\b(?:minist[èe]re|gouvernement|commission|agence|institut|conseil|parquet|police|"
-    r"ministry|department|government|agency|office|council|police|company|group)\b",
     re.IGNORECASE,
 )
 
@@ -84,6 +57,7 @@ class Attributor:
         self.gender_at = gender_at or (lambda offset: "")
         self.registry = SpeakerRegistry(e.text for e in self.entities if e.label == PERSON)
         self.reporting = reporting_pattern(language)
+        self.speakers = SpeakerFinder(text, self.entities, self.registry, language, self.gender_at)
         self.previous_quote_speaker = None
 
     def sentence_quotes(self, paragraph, sentence):
@@ -150,13 +124,13 @@ class Attributor:
                 if pronoun:
                     quote.speaker = self.registry.pronoun(pronoun.group(1))
                 else:
-                    quote.speaker = self._speaker_after(after, sentence.end)
+                    quote.speaker = self.speakers.after(after, sentence.end)
                 if quote.speaker:
                     return
             according = ACCORDING_TO.match(text, incise_start, sentence.end)
             if according:
                 quote.cue = according.group(0).strip()
-                quote.speaker = self._speaker_after(according.end(), sentence.end)
+                quote.speaker = self.speakers.after(according.end(), sentence.end)
                 if quote.speaker:
                     return
             subject_first = re.match(
@@ -166,14 +140,14 @@ class Attributor:
                 verb = self.reporting.search(text, incise_start, sentence.end)
                 if verb:
                     quote.cue = verb.group(0)
-                    quote.speaker = self._subject_before(incise_start, verb.start())
+                    quote.speaker = self.speakers.subject_before(incise_start, verb.start())
                     if quote.speaker:
                         return
         # 2. A reporting verb earlier in the sentence: « X a déclaré : "…" ».
         verbs = [m for m in self.reporting.finditer(text, sentence.start, opened)]
         if verbs:
             quote.cue = verbs[-1].group(0)
-            quote.speaker = self._subject_before(sentence.start, verbs[-1].start())
+            quote.speaker = self.speakers.subject_before(sentence.start, verbs[-1].start())
             if quote.speaker:
                 return
         # 3. Anywhere in the sentence: « selon X », or an inverted reporting clause.
@@ -188,7 +162,7 @@ class Attributor:
     def _sentence_speaker(self, sentence, exclude=(0, 0)):
         text = self.text
         for according in ACCORDING_TO.finditer(text, sentence.start, sentence.end):
-            speaker = self._speaker_after(according.end(), sentence.end)
+            speaker = self.speakers.after(according.end(), sentence.end)
             if speaker:
                 return speaker, according.group(0).strip()
         for verb in self.reporting.finditer(text, sentence.start, sentence.end):
@@ -196,10 +170,10 @@ class Attributor:
                 continue
             preceding = text[sentence.start : verb.start()].rstrip()
             if preceding.endswith(","):
-                speaker = self._speaker_after(verb.end(), sentence.end)
+                speaker = self.speakers.after(verb.end(), sentence.end)
                 if speaker:
                     return speaker, verb.group(0)
-            speaker = self._subject_before(sentence.start, verb.start())
+            speaker = self.speakers.subject_before(sentence.start, verb.start())
             if speaker:
                 return speaker, verb.group(0)
         return None, ""
@@ -214,7 +188,7 @@ class Attributor:
         if according:
             comma = text.find(",", according.end(), end)
             if comma > 0:
-                speaker = self._speaker_after(according.end(), comma + 1)
+                speaker = self.speakers.after(according.end(), comma + 1)
                 start = comma + 1
                 while start < end and text[start] == " ":
                     start += 1
@@ -231,12 +205,12 @@ class Attributor:
                 continue
             between = text[comma + 1 : verb.start()].strip()
             if not between:
-                speaker = self._speaker_after(verb.end(), sentence.end)
+                speaker = self.speakers.after(verb.end(), sentence.end)
             elif len(between.split()) <= 7 and not _FRONTED.match(text, sentence.start, comma):
                 # « X, Marie Dupont a indiqué jeudi lors d'une conférence de presse. ». Not
                 # « Pendant la campagne, Donald Trump avait promis… », whose words before the
                 # comma are no quote but the sentence's own setting.
-                speaker = self._subject_before(comma + 1, verb.start())
+                speaker = self.speakers.subject_before(comma + 1, verb.start())
             else:
                 continue
             if speaker is None:
@@ -255,7 +229,7 @@ class Attributor:
         for according in ACCORDING_TO.finditer(text, sentence.start, end):
             comma = text.rfind(",", sentence.start, according.start())
             if comma > sentence.start + 15:
-                speaker = self._speaker_after(according.end(), end)
+                speaker = self.speakers.after(according.end(), end)
                 if speaker:
                     return Quote(
                         sentence.start,
@@ -294,144 +268,7 @@ class Attributor:
             if end - start < 8:
                 continue
             quote = Quote(start, end, text[start:end], "indirect", verb.group(0))
-            quote.speaker = self._subject_before(sentence.start, verb.start())
+            quote.speaker = self.speakers.subject_before(sentence.start, verb.start())
             quotes.append(quote)
             break
         return quotes
-
-    def _entity_speaker(self, entity, role=""):
-        # spaCy's gender on first names is unreliable; trust only the role's grammar.
-        gender = gender_from_role(role) if entity.label == PERSON else ""
-        article = self.text[max(0, entity.start - 4) : entity.start].lower()
-        if entity.label == ORGANISATION:
-            gender = (
-                "f"
-                if re.search(r"\bla\s*$", article)
-                else ("m" if re.search(r"\b(?:le|du)\s*$", article) else "")
-            )
-        return self.registry.resolve(entity.text, role=role, kind=entity.label, gender=gender)
-
-    def _role_after(self, position, limit):
-        match = re.match(
-            r",\s*(?P<role>[^,.;:\"«»“”()]{3,80}?)\s*(?=,|\.|;|$)", self.text[position:limit]
-        )
-        if (
-            match
-            and not _NOT_A_ROLE.match(match.group("role"))
-            and match.group("role")[0].islower()
-        ):
-            return match.group("role")
-        return ""
-
-    def _speaker_after(self, position, limit):
-        """The speaker named after a reporting verb: « a déclaré le général H.R. McMaster »."""
-        text = self.text
-        window_end = min(limit, position + 80)
-        in_window = self.entities.starting_in(position, window_end)
-        # « le ministre de l'Economie Jean Dupont », « le capitaine de l'OM, Mathieu Castel »:
-        # the person closes the title chain.
-        for first, person in zip(in_window, in_window[1:], strict=False):
-            if first.label != PERSON and person.label == PERSON:
-                chain = text[first.end : person.start]
-                if re.fullmatch(
-                    r"\s*(?:,\s*)?(?:(?:le|la|l'|l’)\s*)?(?:(?:Dr|Pr|Me|M\.|Mme)\s*)?", chain
-                ):
-                    in_window.remove(first)
-                    break
-        for entity in in_window:
-            if position <= entity.start < window_end:
-                gap = text[position : entity.start]
-                if not _GAP_WORDS.match(gap):
-                    break
-                determiner = re.search(
-                    r"(?:^|\s)(?:le|la|l'|l’|les|the)\s+(?P<title>[^,]*)$", gap, re.I
-                )
-                title = determiner.group("title").strip() if determiner else ""
-                role = self._role_after(entity.end, limit) or title
-                if title and not self.gender_at(entity.start):
-                    article = determiner.group(0).strip().split()[0].lower()
-                    gender = {"le": "m", "la": "f"}.get(article, "")
-                else:
-                    gender = ""
-                speaker = self._entity_speaker(entity, role)
-                if speaker and gender and not speaker.gender:
-                    speaker.gender = gender
-                return speaker
-            if entity.start >= window_end:
-                break
-        match = _NP_AFTER.match(text[position:limit])
-        if not match:
-            return None
-        noun_phrase = _NP_CUT.sub("", match.group("np")).strip()
-        if not noun_phrase or len(noun_phrase.split()) > 8:
-            return None
-        kind = ORGANISATION if _is_organisation(noun_phrase) else PERSON
-        gender = {"le": "m", "la": "f"}.get(match.group("det").lower(), "")
-        return self.registry.resolve(noun_phrase, kind=kind, gender=gender)
-
-    def _subject_before(self, start, verb_start):
-        """The subject of a reporting verb: an entity, a pronoun or a noun phrase before it."""
-        text = self.text
-        fits = []
-        # Only those from the sentence's start to the verb can fit.
-        for entity in reversed(self.entities.within(start, verb_start)):
-            if not (entity.end <= verb_start and entity.start >= start):
-                continue
-            if len(fits) >= 4 or entity.end < verb_start - 160:
-                break
-            gap = text[entity.end : verb_start]
-            apposition = re.match(r"^\s*,\s*(?P<role>[^,.;]{2,120}),\s*", gap)
-            rest = gap[apposition.end() :] if apposition else gap
-            if re.match(r"^\s*,?\s*(?:[\w'’-]+\s+){0,4}$", rest) and rest.count(",") <= (
-                0 if apposition else 1
-            ):
-                fits.append((entity, apposition, rest))
-        chosen = None
-        for entity, apposition, _rest in fits:
-            if apposition and entity.label == PERSON:
-                chosen = (entity, apposition)  # « Marie Lefèvre, porte-parole de X, a dit »
-                break
-        if chosen is None and fits:
-            entity, apposition, rest = fits[0]
-            chosen = (entity, apposition)
-        if chosen:
-            entity, apposition = chosen
-            role = apposition.group("role").strip() if apposition else ""
-            if role and (_NOT_A_ROLE.match(role) or not role[0].islower()):
-                role = ""
-            if not role:
-                role = title_before(text, entity.start)
-            if not role:
-                before = re.search(
-                    r"(?:^|[.;]\s*)(?:Le|La|L'|L’|le|la)\s+(?P<title>[^,]{3,80}),\s*$",
-                    text[start : entity.start],
-                )
-                role = before.group("title") if before else ""
-            return self._entity_speaker(entity, role)
-        pronoun = _PRONOUN_BEFORE.search(text[start:verb_start])
-        if pronoun:
-            return self.registry.pronoun(pronoun.group("pronoun"))
-        clause = re.split(r"[,;:]", text[start:verb_start])[-1].strip()
-        bare = re.fullmatch(r"(?:[A-Z][\w’'-]*\s+)?[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,2}", clause)
-        if bare and self.language == "en" and clause.split()[-1] not in ("has", "had", "have"):
-            return self.registry.resolve(clause, kind=ORGANISATION)
-        noun = _FR_SUBJECT_NP.search(text[start:verb_start].rstrip())
-        if noun:
-            phrase = re.sub(
-                r"\s+(?:a|ont|avait|avaient|has|had|have)(?:\s+\w+)?$", "", noun.group("np")
-            )
-            phrase = phrase.strip()
-            if phrase and len(phrase.split()) <= 6 and not phrase[0].isdigit():
-                kind = ORGANISATION if _is_organisation(phrase) else PERSON
-                gender = {"le": "m", "la": "f"}.get(noun.group("det").lower(), "")
-                return self.registry.resolve(phrase, kind=kind, gender=gender)
-        return None
-
-
-def _is_organisation(phrase):
-    return bool(
-        _ORG_HINT.search(phrase)
-        or _FR_ORG_PHRASE.search(phrase)
-        or any(name.lower() in phrase.lower() for name in INSTITUTIONS if len(name) > 3)
-        or re.fullmatch(r"[A-Z]{2,6}", phrase)
-    )
