@@ -54,13 +54,13 @@ def allowed_hosts_are_named(app_configs, **kwargs):
 
 @register(Tags.database)
 def webhook_endpoints_are_reachable(app_configs, databases=None, **kwargs):
-    """An endpoint saved before ``SOURCE_FETCH_ALLOWED_PORTS`` (or before it was narrowed) may
-    sit on a port the fetcher refuses: every delivery to it fails at once as blocked. Run by
-    ``migrate`` and ``check --database default``."""
+    """An endpoint saved before ``SOURCE_FETCH_ALLOWED_PORTS`` (or before it was narrowed), or
+    before its URL was checked as the fetcher checks it, may be one every delivery to fails at
+    once. Run by ``migrate`` and ``check --database default``."""
     from django.db import DatabaseError
 
-    from .checking.addresses import refused_port
     from .models import WebhookEndpoint
+    from .models.webhooks import delivery_refusal
 
     warnings = []
     for alias in databases or []:
@@ -69,13 +69,13 @@ def webhook_endpoints_are_reachable(app_configs, databases=None, **kwargs):
         except DatabaseError:
             continue  # not migrated yet
         for endpoint in endpoints:
-            if port := refused_port(endpoint.url):
+            if refusal := delivery_refusal(endpoint.url):
                 warnings.append(
                     Warning(
-                        f"Webhook endpoint {endpoint.name!r} (#{endpoint.pk}) is on port {port}, "
-                        "which the safe fetcher refuses: every delivery to it fails as blocked.",
-                        hint="Change the endpoint's URL in the admin, or add the port to "
-                        "SOURCE_FETCH_ALLOWED_PORTS.",
+                        f"Webhook endpoint {endpoint.name!r} (#{endpoint.pk}) cannot be "
+                        f"reached: {refusal} Every delivery to it fails at once.",
+                        hint="Change the endpoint's URL in the admin, or the safe fetcher's "
+                        "SOURCE_FETCH_ALLOWED_PORTS / SOURCE_FETCH_ALLOWED_NETWORKS.",
                         obj=endpoint,
                         id="claims.W002",
                     )

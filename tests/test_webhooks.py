@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from claims.checking.fetching import FetchError, post
 from claims.models import Review, Tombstone, WebhookDelivery, WebhookEndpoint
@@ -59,10 +59,13 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         if 300 <= status < 400:
             self.send_header("Location", "/elsewhere")
+        answer = self.server.answer
         self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "2")
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(b"ok")
+        self.wfile.flush()
+        time.sleep(self.server.answer_delay)
+        self.wfile.write(answer)
 
 
 def _serve(host):
@@ -70,6 +73,7 @@ def _serve(host):
     server.daemon_threads = True
     server.requests, server.statuses = [], []
     server.while_posting, server.seen_while_posting = None, []
+    server.answer, server.answer_delay = b"ok", 0
     server.url = lambda path="/hook": f"http://{host}:{server.server_address[1]}{path}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -119,7 +123,7 @@ def partner_verifies(secret, headers, body, now=None):
     if abs((now or time.time()) - timestamp) > 300:
         return False
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return hmac.compare_digest(expected.hexdigest(), fields["v1"])
+    return hmac.compare_digest(expected.hexdigest().encode(), fields["v1"].encode(errors="replace"))
 
 
 @pytest.mark.django_db
@@ -166,6 +170,10 @@ class TestEvents:
         assert not verify_signature("s3cret", header, body, now=now - 301)
         assert not verify_signature("s3cret", "garbage", body)
         assert not partner_verifies("s3cret", {"x-factcheck-signature": header}, body, now + 301)
+        # A forged header with non-ASCII characters is refused, not a crash of the receiver.
+        forged = f"t={int(now)},v1=é"
+        assert not verify_signature("s3cret", forged, body, now=now)
+        assert not partner_verifies("s3cret", {"x-factcheck-signature": forged}, body, now)
 
     def test_the_page_link_is_the_one_the_partner_api_gives(self, receiver, client, settings):
         settings.PUBLIC_BASE_URL = "https://verif.example.org"
@@ -286,6 +294,29 @@ class TestDelivery:
         assert len(receiver.requests) == 2
         ids = {r["headers"]["x-factcheck-delivery"] for r in receiver.requests}
         assert ids == {str(delivery.pk)}  # partners deduplicate on it
+
+    def test_a_2xx_with_a_long_answer_is_delivered_once(self, receiver):
+        # The status is the partner's answer; the body after it is no part of the exchange.
+        receiver.answer = b"x" * 200_000
+        _, delivery = self.queued(receiver)
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and (delivery.state, delivery.last_status_code) == ("delivered", 200)
+        assert len(receiver.requests) == 1
+
+    def test_a_2xx_whose_answer_body_is_slow_is_delivered_once(self, receiver, settings):
+        settings.WEBHOOK_TIMEOUT = 1
+        receiver.answer_delay = 2
+        _, delivery = self.queued(receiver)
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and (delivery.state, delivery.last_status_code) == ("delivered", 200)
+        assert len(receiver.requests) == 1
+
+    def test_a_server_error_with_a_long_answer_keeps_its_status(self, receiver):
+        receiver.statuses, receiver.answer = [503], b"x" * 200_000
+        _, delivery = self.queued(receiver)
+        delivery, attempted = deliver(delivery.pk)
+        assert attempted and (delivery.state, delivery.last_status_code) == ("queued", 503)
+        assert "503" in delivery.last_error
 
     @pytest.mark.parametrize("switch_off", ["active", "on_publish"])
     def test_retries_stop_once_the_endpoint_is_switched_off(self, receiver, switch_off):
@@ -409,6 +440,27 @@ def test_endpoint_urls_must_be_http_or_https():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("https://hook:s3cret@partner.example/hook", "mot de passe"),
+        ("https://partner.example:99999/hook", "65535"),
+        ("http://10.0.0.1/hook", "10.0.0.1"),
+        ("http://[::1]/hook", "::1"),
+        ("http://169.254.169.254/latest", "169.254.169.254"),
+    ],
+)
+def test_endpoint_urls_every_delivery_would_fail_on_are_refused(settings, url, says):
+    # The fetcher refuses them without resolving a name: each event would be lost at once.
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ""
+    with pytest.raises(ValidationError) as refused, translation.override("fr"):
+        WebhookEndpoint(name="x", url=url).full_clean()
+    assert says in " ".join(refused.value.message_dict["url"])
+    with pytest.raises(FetchError):
+        post(url, b"{}")
+
+
+@pytest.mark.django_db
 class TestAdmin:
     @pytest.fixture
     def staff_client(self, client):
@@ -435,7 +487,14 @@ class TestAdmin:
         )
         assert subscribed == (True, False, False, False)
         assert endpoint.created_by is not None and len(endpoint.secret) >= 40
+        # Shown on the endpoint's page, where the add leads, and kept out of the messages,
+        # which may travel in a cookie (signed, not encrypted).
+        assert response.redirect_chain[-1][0] == reverse(
+            "admin:claims_webhookendpoint_change", args=[endpoint.pk]
+        )
         assert endpoint.secret in response.content.decode()
+        assert all(endpoint.secret not in cookie.value for cookie in response.cookies.values())
+        assert all(endpoint.secret not in str(m) for m in response.context["messages"])
         page = staff_client.get(
             reverse("admin:claims_webhookendpoint_change", args=[endpoint.pk])
         ).content.decode()

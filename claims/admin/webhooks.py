@@ -3,6 +3,8 @@ page for the partner to copy, and can be rotated) and read the delivery log."""
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,11 +32,17 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
+            # Not the secret itself: messages may travel in a cookie, which is signed, not
+            # encrypted.
             self.message_user(
                 request,
-                _("Give this signing secret to the partner: %(secret)s") % {"secret": obj.secret},
+                _("Give the partner the signing secret shown on the endpoint's page."),
                 messages.WARNING,
             )
+
+    def response_post_save_add(self, request, obj):
+        """To the new endpoint's page, where its secret is, rather than to the list."""
+        return HttpResponseRedirect(reverse("admin:claims_webhookendpoint_change", args=[obj.pk]))
 
     @admin.action(description=_("Rotate the signing secret"), permissions=["change"])
     def rotate_secret(self, request, queryset):

@@ -45,6 +45,7 @@ class FetchResult:
     body: bytes
     redirects: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    body_complete: bool = True
 
     def raise_for_status(self) -> FetchResult:
         """Raise FetchError("http_4xx" / "http_5xx" / "http_nonstandard") for error statuses,
@@ -118,8 +119,9 @@ def post(
     every address vetted, the socket pinned to a vetted address, no proxy from the environment.
 
     Redirects are not followed (a 3xx is returned like any other status), so the request never
-    reaches a second host; ``timeout`` bounds the whole exchange, and at most ``max_bytes`` of
-    the answer are read.
+    reaches a second host; ``timeout`` bounds the whole exchange. At most ``max_bytes`` of the
+    answer are read: a longer, slower or broken answer body comes back empty, with
+    ``body_complete`` False, as its status is the receiver's answer.
     """
     started = time.monotonic()
     if allowed_networks is None:
@@ -143,7 +145,13 @@ def post(
                 )
             ) as response,
         ):
-            answer = read_body(response, max_bytes, started + timeout)
+            try:
+                with _translated_errors():
+                    answer = read_body(response, max_bytes, started + timeout)
+            except FetchError:
+                result = _result(url, target, response, b"", started)
+                result.body_complete = False
+                return result
             return _result(url, target, response, answer, started)
 
 

@@ -1,7 +1,9 @@
 """Partner webhooks: endpoints registered by staff and the log of every event sent to them
 (claims/publishing/webhooks.py sends them; docs/api.md tells partners how to verify them)."""
 
+import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,37 @@ from django.utils.translation import gettext_lazy as _
 
 def new_webhook_secret():
     return secrets.token_urlsafe(32)
+
+
+def delivery_refusal(url):
+    """Why the safe fetcher would refuse every delivery to ``url``, as far as can be told
+    without resolving its name; "" when nothing does. Refused at once, such an endpoint would
+    lose every event: each delivery fails for good on its first attempt."""
+    from ..checking.addresses import is_blocked_address, refused_port
+
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (reading it validates it)
+    except ValueError:
+        return _("The URL's port must be a number from 1 to 65535.")
+    if "@" in parts.netloc:
+        return _(
+            "Deliveries send no user name or password: remove them from the URL (the signature "
+            "tells the partner that an event comes from us)."
+        )
+    if port := refused_port(url):
+        allowed = ", ".join(map(str, sorted(settings.SOURCE_FETCH_ALLOWED_PORTS)))
+        return _("Deliveries reach web ports only (%(allowed)s), not port %(port)s.") % {
+            "allowed": allowed,
+            "port": port,
+        }
+    try:
+        ip = ipaddress.ip_address(parts.hostname or "")
+    except ValueError:
+        return ""  # a name: judged when it is resolved, at each delivery
+    if is_blocked_address(ip, settings.SOURCE_FETCH_ALLOWED_NETWORKS):
+        return _("Deliveries reach public addresses only, not %(address)s.") % {"address": ip}
+    return ""
 
 
 class WebhookEvent(models.TextChoices):
@@ -68,14 +101,8 @@ class WebhookEndpoint(models.Model):
         return self.name
 
     def clean(self):
-        # Deliveries go through the safe fetcher, which reaches public hosts on web ports only:
-        # refused here, an endpoint on another port would fail its first delivery for good.
-        from ..checking.addresses import refused_port
-
-        if port := refused_port(self.url):
-            allowed = ", ".join(map(str, sorted(settings.SOURCE_FETCH_ALLOWED_PORTS)))
-            message = _("Deliveries reach web ports only (%(allowed)s), not port %(port)s.")
-            raise ValidationError({"url": message % {"allowed": allowed, "port": port}})
+        if refusal := delivery_refusal(self.url):
+            raise ValidationError({"url": refusal})
 
     def subscribes_to(self, event):
         return getattr(self, self.EVENT_FIELDS[WebhookEvent(event)])

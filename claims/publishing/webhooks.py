@@ -110,7 +110,8 @@ def verify_signature(secret, header, body, *, tolerance=REPLAY_WINDOW, now=None)
     if abs(now - timestamp) > tolerance:
         return False
     expected = sign(secret, body, timestamp).partition(",v1=")[2]
-    return hmac.compare_digest(expected, signature)
+    # As bytes: compare_digest refuses str with non-ASCII characters, which a forger may send.
+    return hmac.compare_digest(expected.encode(), signature.encode(errors="replace"))
 
 
 def retry_delay(attempts):
