@@ -386,6 +386,21 @@ class TestDelivery:
         assert attempted and (delivery.state, delivery.attempts) == ("delivered", 2)
         assert len(receiver.requests) == 1
 
+    def test_a_worker_lost_during_every_attempt_ends_failed_not_posting_for_ever(
+        self, receiver, settings
+    ):
+        settings.WEBHOOK_MAX_ATTEMPTS = 3
+        _, delivery = self.queued(receiver)
+        now = timezone.now()
+        for _attempt in range(3):  # each worker dies during its POST
+            claimed, took = claim_attempt(delivery.pk, now)
+            assert took
+            now = claimed.next_attempt_at
+        delivery, attempted = deliver(delivery.pk, now=now)
+        assert not attempted and (delivery.state, delivery.attempts) == ("failed", 3)
+        assert "gave up" in delivery.last_error and delivery.next_attempt_at is None
+        assert receiver.requests == []
+
     def test_stale_queued_deliveries_are_swept(self, receiver):
         _, delivery = self.queued(receiver)
         assert sweep_stale_deliveries() == 0

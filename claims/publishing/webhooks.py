@@ -169,6 +169,16 @@ def claim_attempt(delivery_id, now):
             delivery.last_error = "not sent: the endpoint was deactivated or unsubscribed"
             delivery.save()
             return delivery, False
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            # Every attempt was claimed and none recorded an outcome (the worker died during
+            # each POST): the limit holds for those too, or the sweeper would POST for ever.
+            delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
+            delivery.last_error = (
+                f"gave up: {delivery.attempts} attempts, the last without an outcome "
+                "(the worker stopped during the POST)"
+            )
+            delivery.save()
+            return delivery, False
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT + LEASE_MARGIN)
