@@ -83,6 +83,23 @@ def test_not_found_pages_and_redirects_are_kept_by_cdns_no_longer_than_pages(cli
         assert {"public", "max-age=0", "must-revalidate", "s-maxage=60"} <= directives, url
 
 
+def test_a_failed_precondition_is_kept_by_no_cdn(client, page_cache):
+    # One client's If-Match; a CDN that forwarded it would serve the 412 to every reader.
+    review = published_verdict()
+    url = review.get_absolute_url()
+    client.get(url)  # kept by the page cache too
+    for header in (
+        {"HTTP_IF_MATCH": '"nope"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2001 00:00:00 GMT"},
+    ):
+        response = client.get(url, **header)
+        assert response.status_code == 412
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives and "public" not in directives
+        assert not any(d.startswith("s-maxage") for d in directives)
+    assert client.get(url).status_code == 200
+
+
 def test_the_submit_form_is_never_kept_by_anyone(client):
     # Its page holds the reader's own CSRF token.
     assert "no-store" in client.get("/fr/submit/")["Cache-Control"]

@@ -151,6 +151,27 @@ def test_the_newest_verdicts_come_first_then_older_matches_ranked(ranking, monke
     assert results.count() == 6
 
 
+@pytest.mark.parametrize("ranking", RANKINGS)
+def test_verdicts_sharing_the_tiers_boundary_date_are_all_found(ranking, monkeypatch):
+    # A bulk import dates many verdicts alike: split on the date alone, those past the first
+    # tier's fence were in neither tier, and no search found them.
+    monkeypatch.setattr(search, "RECENT", 3)
+    same_time = timezone.now() - timedelta(days=1)
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    made = {
+        word: published_verdict(
+            claim=ClaimFactory(text=f"Le mot {word} est cité."), published_at=same_time
+        )
+        for word in words
+    }
+    for word, review in made.items():
+        assert found(word, ranking) == [review], word
+    everything = ranking(listed_reviews(), "mot")
+    listed = [r for start in range(0, 8, 3) for r in everything[start : start + 3]]
+    assert sorted(r.pk for r in listed) == sorted(r.pk for r in made.values())
+    assert len(set(listed)) == 8
+
+
 def test_a_small_list_is_ranked_as_one():
     old_claim = published_verdict(
         claim=ClaimFactory(text="Le fret ferroviaire recule."),
@@ -203,3 +224,22 @@ def test_the_gin_path_when_rum_is_missing(monkeypatch):
     with connection.schema_editor(atomic=False) as editor:
         search_0009.use_rum(None, editor)
     assert search_0009.RUM_INDEX in index_names() and search_0009.GIN_INDEX not in index_names()
+
+
+@pytest.mark.parametrize(
+    "typed, finds",
+    [
+        ("-" * 33, True),  # no word left: the whole list
+        ("- " * 33 + "loyers", True),
+        ("-\u2003" * 40 + "loyers", True),
+        ("---" + "loyers", False),  # still "not loyers"
+        ("loyers " + "-" * 40 + "loyers", False),  # "loyers and not loyers"
+    ],
+)
+def test_minus_signs_before_no_word_are_ignored_not_a_server_error(client, typed, finds):
+    # PostgreSQL nests them, and 33 in a row failed the page with "tsquery stack too small".
+    review = published_verdict(claim=ClaimFactory(text="Les loyers montent de 3 %."))
+    assert (review in list(search_reviews(listed_reviews(), typed)[:21])) is finds
+    response = client.get("/fr/", {"q": typed})
+    assert response.status_code == 200
+    assert (review.get_absolute_url() in response.content.decode()) is finds

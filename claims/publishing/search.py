@@ -13,7 +13,7 @@ import unicodedata
 
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, ExpressionWrapper, FloatField, Func, Q, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, FloatField, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -107,9 +107,14 @@ def _after_migrate(sender, using, **kwargs):
 post_migrate.connect(_after_migrate, dispatch_uid="claims.search.rum_index")
 
 
+# A "-" excludes the word after it. One before no word (« - - - x », « --- ») means nothing, and
+# PostgreSQL nests them: 33 in a row fail with "tsquery stack too small".
+_DANGLING_MINUS = re.compile(r"-(?![\w\"«“])")
+
+
 def search_reviews(reviews, text):
     """Filter ``reviews`` to those matching ``text``, best matches first."""
-    text = text.strip()
+    text = _DANGLING_MINUS.sub(" ", text).strip()
     if not text:
         return reviews
     if not uses_full_text_search():
@@ -210,7 +215,7 @@ class RankedSearch:
         self.reviews = reviews
         self.text = text
         self.distance = distance  # SQL with a {vector} placeholder and the query's parameters
-        self._cutoff_date = None
+        self._cutoff_at = None
 
     def _distance(self, vector):
         return self.distance.format(vector=vector), [self.text, self.text]
@@ -221,24 +226,38 @@ class RankedSearch:
         )
 
     def _cutoff(self):
-        """Publication date of the RECENT-th newest verdict: older ones are the second tier.
+        """(publication date, id) of the RECENT-th newest verdict: it and newer ones are the
+        first tier, the rest the second. With the id, verdicts sharing the cutoff's date (a
+        bulk import) fall in one tier or the other, never between the two.
 
         Read once, before the search query, so that the planner sees the date: as a subquery
         its selectivity was a guess (a third of the table), and at 1,000,000 verdicts PostgreSQL
         ANDed the text index's two matches of a rare word with a scan of the date index over
         every older verdict, 52 ms (docs/benchmarks.md, "Search").
         """
-        if self._cutoff_date is None:
-            newest = self.reviews.order_by("-published_at").values_list("published_at", flat=True)
-            self._cutoff_date = next(iter(newest[RECENT - 1 : RECENT]), None) or _BEFORE_ALL
-        return Value(self._cutoff_date)
+        if self._cutoff_at is None:
+            newest = self.reviews.order_by("-published_at", "-id").values_list("published_at", "id")
+            self._cutoff_at = next(iter(newest[RECENT - 1 : RECENT]), None) or (_BEFORE_ALL, 0)
+        return self._cutoff_at
+
+    def _recent(self, reviews):
+        published_at, pk = self._cutoff()
+        return reviews.filter(published_at__gte=published_at).exclude(
+            published_at=published_at, id__lt=pk
+        )
+
+    def _older(self, reviews):
+        published_at, pk = self._cutoff()
+        return reviews.filter(published_at__lte=published_at).exclude(
+            published_at=published_at, id__gte=pk
+        )
 
     def _ordered(self, reviews):
         distance_sql, params = self._distance("claims_review.search_vector")
+        published_at, pk = self._cutoff()
+        older = Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk)
         return reviews.annotate(
-            search_older=ExpressionWrapper(
-                Q(published_at__lt=self._cutoff()), output_field=BooleanField()
-            ),
+            search_older=ExpressionWrapper(older, output_field=BooleanField()),
             search_distance=_raw(distance_sql, params, FloatField()),
         ).order_by("search_older", "search_distance", "-published_at", "-id")
 
@@ -247,8 +266,8 @@ class RankedSearch:
         # The first tier: walk the newest verdicts, then match and rank them. The LIMIT keeps
         # the planner from matching through the text index first, which would read every match.
         fence_sql, fence_params = (
-            self.reviews.filter(published_at__gte=self._cutoff())
-            .order_by("-published_at")
+            self._recent(self.reviews)
+            .order_by("-published_at", "-id")
             .values("id", "published_at", "search_vector")[: 2 * RECENT]
             .query.sql_with_params()
         )
@@ -261,7 +280,7 @@ class RankedSearch:
         # Older matches, in the final order (ties in rank are the rule: a word met once in the
         # claim scores the same in every claim), so that every page finds the same rows. The RUM
         # index returns them by distance, the sort breaks the ties.
-        older = self._matches(self.reviews.filter(published_at__lt=self._cutoff()))
+        older = self._matches(self._older(self.reviews))
         distance_sql, distance_params = self._distance("claims_review.search_vector")
         older = older.annotate(
             search_distance=_raw(distance_sql, distance_params, FloatField())

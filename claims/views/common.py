@@ -52,7 +52,11 @@ def public_page(view):
             if not_modified.status_code == 304:
                 # The validators a 200 would carry (RFC 9110, 15.4.5), as a kept page's 304 has.
                 _validators(not_modified, etag, version)
-            cache_publicly(not_modified)
+                cache_publicly(not_modified)
+            else:
+                # A failed If-Match answers one client's request: a CDN that forwarded the
+                # header must not serve that 412 to every reader.
+                patch_cache_control(not_modified, private=True, no_store=True)
             return not_modified
         if response is None:
             response = view(request, *args, **kwargs)
