@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import PROJECT_DIR, free_port, stop_process_group, subprocess_env
+from .conftest import PROJECT_DIR, free_port, manage, stop_process_group, subprocess_env
 
 
 def read_until(process, pattern, timeout):
@@ -42,6 +42,23 @@ def wait_for_http(url, timeout):
                 raise
             time.sleep(0.2)
 
+
+# Run in the demo's database: the fact-checker drafts a verdict and hands it to an editor.
+DRAFT_AND_SUBMIT = """
+from django.contrib.auth import get_user_model
+from claims.models import Claim, Rating, Source
+from claims.workflow.claims import select_claim
+from claims.workflow.reviews import start_review, submit_review
+author = get_user_model().objects.get(username=%r)
+claim = Claim.objects.filter(status=Claim.Status.CANDIDATE).order_by("pk").first()
+Source.objects.create(claim=claim, url="https://www.insee.fr/", title="Insee")
+select_claim(claim, author)
+review = start_review(
+    claim, author, rating=Rating.objects.get(scale__is_default=True, slug="faux"),
+    conclusion="Faux.", explanation="Démonstration.",
+)
+print(submit_review(review, author).pk)
+"""
 
 # The first import in the demo server loads the spaCy model in-process: generous on a busy CI.
 REQUEST_TIMEOUT = 60
@@ -163,9 +180,27 @@ def test_make_demo_serves_the_sample_article_in_the_admin(tmp_path):
         assert landed == f"{base}/admin/" and 'id="count-candidates"' in index
         assert 'id="count-waiting_editor"' not in index
 
-        # Partners read the same verdicts through the API's sync feed, on SQLite too.
-        _, feed = Browser(base).get("/api/v1/reviews/")
-        assert len(json.loads(feed)["results"]) == 2
+        # A verdict the fact-checker hands to the editor opens and is published from the
+        # admin on SQLite too (its page once asked for DISTINCT ON, which SQLite lacks).
+        drafted = manage("shell", "-c", DRAFT_AND_SUBMIT % fact_checker.group(1), env=env)
+        assert drafted.returncode == 0, drafted.stderr
+        review_id = int(drafted.stdout.split()[-1])
+        _, page = browser.get(f"/admin/claims/review/{review_id}/change/")
+        assert "approve_publish" in page
+        version = re.search(r'name="expected_version" value="(\d+)"', page).group(1)
+        _, after = browser.post(
+            f"/admin/claims/review/{review_id}/transition/approve_publish/",
+            {"expected_version": version},
+        )
+        assert "Approuvée et publiée." in after
+        # The sync feed serves a change once API_SYNC_SAFETY_LAG has passed.
+        deadline = time.monotonic() + 30
+        while True:
+            _, feed = Browser(base).get("/api/v1/reviews/")
+            if len(json.loads(feed)["results"]) == 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert [r["id"] for r in json.loads(feed)["results"]][-1] == review_id
     finally:
         stop_process_group(process)
         process.stdout.close()
