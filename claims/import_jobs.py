@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .documents import document_from_text, document_from_url
-from .importing import ArticleInputError, import_document, parse_published
+from .importing import ArticleInputError, import_document, local_midnight
 from .models import ImportJob
 from .queueing import send_and_note, sweep_stale
 
@@ -60,13 +60,12 @@ def run_import_job(job_id):
         else:
             document = document_from_text(job.raw, name=job.filename or "text")
         _update(job, progress=40, step="Extracting claims")
-        published = parse_published(job.published.isoformat()) if job.published else None
         result = import_document(
             document,
             title=job.title,
             outlet=job.outlet,
             url=job.url,
-            published_at=published,
+            published_at=local_midnight(job.published) if job.published else None,
             language=job.language,
             imported_by=job.created_by,
         )

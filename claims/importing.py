@@ -6,6 +6,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -26,6 +27,7 @@ from .models import (
     body_sha256,
     normalize_name,
 )
+from .models.text import plausible_date
 from .workflow.reviews import claim_edited
 
 # Control characters that never occur in text a newsroom would import.
@@ -108,9 +110,18 @@ def parse_published(value):
         if day is None:
             raise error
         moment = datetime.combine(day, time.min)
+    try:
+        plausible_date(moment)
+    except ValidationError as exc:
+        raise ArticleInputError(f"--published {value!r}: {exc.messages[0]}") from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def local_midnight(day):
+    """The start of ``day`` in the newsroom's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def default_title(body):
@@ -200,7 +211,11 @@ def import_document(
             f"language {language!r} is not supported ({', '.join(Language.values)})"
         )
     if published_at is None and document.published:
-        published_at = timezone.make_aware(datetime.combine(document.published, time.min))
+        published_at = local_midnight(document.published)
+    try:
+        plausible_date(published_at)
+    except ValidationError as exc:
+        raise ArticleInputError(f"{published_at.date().isoformat()}: {exc.messages[0]}") from None
     published_day = timezone.localtime(published_at).date() if published_at else None
     try:
         extraction = extract(

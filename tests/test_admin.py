@@ -31,6 +31,7 @@ from .factories import (
     UserFactory,
     default_rating,
 )
+from .test_workflow_admin import claim_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,20 @@ def test_articles_come_in_through_an_import_not_a_bare_form(staff_client):
     listing = staff_client.get(reverse("admin:claims_article_changelist")).content.decode()
     assert reverse("admin:claims_importjob_add") in listing
     assert reverse("admin:claims_article_add") not in listing
+
+
+def test_an_article_date_before_the_press_existed_is_refused(staff_client):
+    """Year 1 in Paris is before year 1 in UTC: saved, it made every list holding it a 500."""
+    article = ArticleFactory(published_at=None)
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    data = claim_form_data(staff_client.get(url))
+    data["published_at_0"], data["published_at_1"] = "0001-01-01", "00:00:00"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "entre 1800 et 2199" in response.content.decode()
+    article.refresh_from_db()
+    assert article.published_at is None
+    assert staff_client.get(reverse("admin:claims_article_changelist")).status_code == 200
 
 
 def test_adding_a_source_records_who_added_it(staff_client):

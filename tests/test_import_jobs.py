@@ -1,7 +1,7 @@
 """Imports queued from the admin: the form answers at once, a real worker does the work."""
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -98,6 +98,7 @@ def test_an_unreachable_url_fails_with_a_clear_message(staff_client, celery_work
         ({}, {"upload": ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")}, "binary file"),
         ({}, {"upload": ("latin1.txt", "déclaré".encode("latin-1"))}, "not UTF-8 text"),
         ({"url": "ftp://example.org/a"}, {}, "Saisissez une URL valide"),
+        ({"raw": "Un texte.", "published": "0001-01-01"}, {}, "entre 1800 et 2199"),
     ],
 )
 def test_bad_input_is_refused_by_the_form_and_nothing_is_queued(staff_client, data, files, message):
@@ -191,14 +192,20 @@ def test_an_interrupted_job_is_run_again_without_duplicates():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "raw, message",
+    "raw, published, message",
     [
-        ("<html><body><script>var a = 1;</script><nav>Menu</nav></body></html>", "no article text"),
-        ("Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5, "'de' is not"),
+        (
+            "<html><body><script>var a = 1;</script><nav>Menu</nav></body></html>",
+            None,
+            "no article",
+        ),
+        ("Der Präsident hat am Donnerstag eine Steuererhöhung angekündigt. " * 5, None, "'de' is"),
+        # Stored before dates were checked in the form.
+        (SAMPLE_ARTICLE.read_text(), date(1, 1, 1), "0001-01-01: "),
     ],
 )
-def test_a_job_that_cannot_be_imported_fails_with_its_reason(raw, message):
-    job = ImportJob.objects.create(source="text", raw=raw)
+def test_a_job_that_cannot_be_imported_fails_with_its_reason(raw, published, message):
+    job = ImportJob.objects.create(source="text", raw=raw, published=published)
     run_import_job(job.pk)
     job.refresh_from_db()
     assert job.state == "failed"

@@ -87,7 +87,7 @@ class TestImportService:
     def test_published_date_is_local_midnight(self):
         assert parse_published("2017-06-29").isoformat() == "2017-06-29T00:00:00+02:00"
 
-    @pytest.mark.parametrize("value", ["29/06/2017", "2017-13-01", "demain"])
+    @pytest.mark.parametrize("value", ["29/06/2017", "2017-13-01", "demain", "0001-01-01"])
     def test_a_bad_published_date_is_refused(self, value):
         with pytest.raises(ArticleInputError, match="--published"):
             parse_published(value)
@@ -182,7 +182,7 @@ class TestImportWithExtraction:
         assert (stored.state, stored.approved_at, stored.editor) == ("in_review", None, None)
         assert stored.version == version_read + 1
         reason = stored.history.first().history_change_reason
-        assert f"#{result.article.pk}" in reason
+        assert f" {result.article.pk})" in reason  # "(article #12)" / "(article n° 12)"
         with pytest.raises(PublishingError):
             publish_review(stored, editor)
 

@@ -15,6 +15,7 @@ from .text import (
     body_sha256,
     normalize_claim_text,
     normalize_name,
+    plausible_date,
     url_slug,
     web_url,
 )
@@ -25,7 +26,9 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=500)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, validators=[plausible_date]
+    )
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     body = models.TextField(_("body"), help_text=_("The text that claim offsets point into."))
     body_sha256 = models.CharField(_("body SHA-256"), max_length=64, unique=True, editable=False)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .articles import Article
-from .text import Language, web_url
+from .text import Language, plausible_date, web_url
 
 
 class ImportJob(models.Model):
@@ -34,7 +34,9 @@ class ImportJob(models.Model):
         blank=True,
         help_text=_("Leave empty to detect it."),
     )
-    published = models.DateField(_("published on"), null=True, blank=True)
+    published = models.DateField(
+        _("published on"), null=True, blank=True, validators=[plausible_date]
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)

@@ -1,9 +1,10 @@
-"""Text keys shared by the models: digests and normalized forms used for lookups."""
+"""Keys and checks shared by the models: digests, normalized forms used for lookups, validators."""
 
 import hashlib
 import unicodedata
 
 from anyascii import anyascii
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import slugify
@@ -11,6 +12,20 @@ from django.utils.translation import gettext_lazy as _
 
 # Only web pages: the workers fetch these, and ftp:// or file:// have no place there.
 web_url = URLValidator(schemes=["http", "https"])
+
+# A news article's date. Year 1 in Paris is before year 1 in UTC: Python cannot show it, and
+# every admin list with the article in it was a 500.
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
+
+
+def plausible_date(value):
+    """Refuse a date or datetime outside the years an article can have been published in."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="implausible_date",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
 
 
 class Language(models.TextChoices):
