@@ -1,6 +1,8 @@
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# DEBUG off unless said otherwise: the image refuses to start without a real SECRET_KEY.
+ENV DEBUG=0 \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     STATIC_ROOT=/app/staticfiles
@@ -14,11 +16,11 @@ COPY claims ./claims
 COPY templates ./templates
 COPY manage.py ./
 RUN pip install . \
-    && DEBUG=0 ALLOWED_HOSTS=build SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && ALLOWED_HOSTS=build SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
        python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown -R factcheck /app
 
 USER factcheck
 EXPOSE 8000
-CMD ["gunicorn", "factcheck.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "factcheck.wsgi", "--config", "python:factcheck.gunicorn"]
