@@ -491,3 +491,29 @@ def test_published_reviews_link_to_their_public_page_and_show_corrections(staff_
     draft = ReviewFactory(state="draft", published_at=None)
     draft_page = staff_client.get(reverse("admin:claims_review_change", args=[draft.pk]))
     assert "/verdicts/" not in draft_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/claims/source/add/?claim=abc",
+        "/admin/claims/review/add/?claim=%C2%B2",
+        "/admin/claims/claim/add/?speaker=1x",
+    ],
+)
+def test_an_add_link_naming_no_row_opens_an_empty_form(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial == {}
+
+
+def test_an_add_link_naming_a_row_still_fills_the_form(staff_client):
+    claim = ClaimFactory()
+    response = staff_client.get(f"/admin/claims/source/add/?claim={claim.pk}")
+    assert response.context["adminform"].form.initial == {"claim": str(claim.pk)}
+
+
+@pytest.mark.parametrize("version", ["abc", "1x"])
+def test_a_history_version_that_is_not_an_id_is_not_found(staff_client, version):
+    claim = ClaimFactory()
+    assert staff_client.get(f"/admin/claims/claim/{claim.pk}/history/{version}/").status_code == 404

@@ -5,6 +5,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,7 +24,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
+        if not is_id(version_id):  # simple_history's int() made it a 500
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        # "Add a source" links carry ?claim=<id>; an autocomplete given anything else was a 500.
+        initial = super().get_changeform_initial_data(request)
+        relations = {f.name for f in self.model._meta.get_fields() if f.is_relation}
+        return {
+            name: value
+            for name, value in initial.items()
+            if name not in relations
+            or all(is_id(part) for part in (value if isinstance(value, list) else [value]))
+        }
 
 
 def is_id(value):
