@@ -20,6 +20,7 @@ from claims.workflow.claims import (
 from claims.workflow.errors import EditConflict, WorkflowError
 from claims.workflow.reviews import (
     approve_review,
+    claim_edited,
     publication_warnings,
     return_review,
     save_review,
@@ -236,6 +237,27 @@ class TestFourEyes:
         assert stored.state == Review.State.IN_REVIEW and not stored.is_approved
         # Another editor reads the rewrite and may approve it.
         assert approve_review(review, EditorFactory()).is_approved
+
+    def test_an_editor_who_reworded_the_claim_cannot_approve_it(self, checker, editor):
+        review = submit_review(drafted(checker), checker)
+        claim = review.claim
+        claim.text = "Le chômage a reculé de 1,8 million en 2024."
+        claim.save()
+        claim_edited(claim, editor)
+        review = Review.objects.get(pk=review.pk)
+        assert review.last_edited_by == editor
+        for move in (approve_review, approve_and_publish):
+            with pytest.raises(PermissionDenied):
+                move(review, editor)
+        assert not Review.objects.get(pk=review.pk).is_approved
+        assert approve_review(review, EditorFactory()).is_approved
+
+    def test_an_import_does_not_make_its_importer_the_last_editor(self, checker, editor):
+        review = submit_review(drafted(checker), checker)
+        claim_edited(review.claim, editor, cause="Nouvelle apparition importée", by_hand=False)
+        review = Review.objects.get(pk=review.pk)
+        assert review.last_edited_by == checker
+        assert approve_review(review, editor).is_approved
 
     def test_the_author_resubmitting_the_rewrite_lets_its_editor_approve(self, checker, editor):
         review = submit_review(drafted(checker), checker)

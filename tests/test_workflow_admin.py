@@ -612,6 +612,23 @@ class TestEditsToTheClaimOfAnApprovedVerdict:
         assert client.post(url, data).status_code == 302
         assert self.publish_from_the_page_read(review, version_read).state == "in_review"
 
+    def test_an_editor_who_rewords_the_claim_cannot_then_publish_it_alone(self):
+        review, author, _ = self.approved()
+        editor = EditorFactory()
+        client = client_for(editor)
+        url = reverse("admin:claims_claim_change", args=[review.claim_id])
+        data = claim_form_data(client.get(url))
+        data["text"] = "Le chômage a reculé de 1,8 million en 2016."
+        assert client.post(url, data).status_code == 302
+        version = Review.objects.get(pk=review.pk).version
+        move = reverse("admin:claims_review_transition", args=[review.pk, "approve_publish"])
+        client.post(move, {"expected_version": version})
+        stored = Review.objects.get(pk=review.pk)
+        assert (stored.state, stored.editor, stored.last_edited_by) == ("in_review", None, editor)
+        # Another editor reads the new words and publishes.
+        client_for(EditorFactory()).post(move, {"expected_version": version})
+        assert Review.objects.get(pk=review.pk).state == "published"
+
     def test_a_save_that_changes_nothing_keeps_the_approval(self):
         review, author, version_read = self.approved()
         client = client_for(author)

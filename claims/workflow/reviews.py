@@ -132,12 +132,12 @@ def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
 
 
 @transaction.atomic
-def claim_edited(claim, user, cause=None):
+def claim_edited(claim, user, cause=None, *, by_hand=True):
     """After an edit of what ``claim``'s verdict will show (its words, speaker, sources, where
     it appeared): its verdict in progress moves to a new version, so a move made from a page
     read before is refused, and an approval is withdrawn, as the editor approved what they
-    read. ``cause`` replaces "Claim or its evidence edited" in the history. Returns that
-    review, or None."""
+    read. ``cause`` replaces "Claim or its evidence edited" in the history; ``by_hand=False``
+    for what no one wrote (an import). Returns that review, or None."""
     review = (
         Review.objects.select_for_update()
         .filter(claim_id=claim.pk, state__in=(State.DRAFT, State.IN_REVIEW))
@@ -146,9 +146,14 @@ def claim_edited(claim, user, cause=None):
     if review is None:
         return None
     fields, reason = [], cause or _("Claim or its evidence edited")
+    if by_hand and user is not None:
+        # What they changed is part of the verdict and nobody else has read it: under the
+        # four-eyes rule they may no longer approve it (approval_refusal).
+        review.last_edited_by = user
+        fields.append("last_edited_by")
     if review.approved_at:
         review.approved_at, review.editor = None, None
-        fields = ["approved_at", "editor"]
+        fields += ["approved_at", "editor"]
         reason = (
             _("%(cause)s: approval withdrawn") % {"cause": cause}
             if cause
@@ -207,15 +212,17 @@ def four_eyes_refusal(review, user):
 def approval_refusal(review, user):
     """The message refusing ``user`` as the approver of ``review``, or None if they may be.
 
-    Besides the author, whoever changed the text last cannot approve it: nobody else has read it.
+    Besides the author, whoever made the last change to it or to its claim cannot approve it:
+    nobody else has read that change.
     """
     refusal = four_eyes_refusal(review, user)
     if refusal or not settings.FOUR_EYES_PUBLISHING:
         return refusal
     if review.last_edited_by_id and review.last_edited_by_id == user.pk:
         return _(
-            "Four-eyes rule: you changed this text last, so nobody else has read it. Another "
-            "editor must approve it, or send it back so its author can check your changes."
+            "Four-eyes rule: you made the last change to this verdict or its claim, so nobody "
+            "else has read it. Another editor must approve it, or send it back so its author "
+            "can check your changes."
         )
     return None
 
