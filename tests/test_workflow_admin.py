@@ -291,6 +291,7 @@ class TestServerSideRefusals:
         """Its words, speaker and sources are what readers see under the verdict."""
         review = review_in("published")
         claim = review.claim
+        SourceFactory(claim=claim)
         client = client_for(make_user(role))
         url = reverse("admin:claims_claim_change", args=[claim.pk])
         page = client.get(url)
@@ -302,7 +303,7 @@ class TestServerSideRefusals:
         client.post(url, data)
         stored = Claim.objects.get(pk=claim.pk)
         assert (stored.text == "Le chômage a augmenté de 50 %.") is may_edit
-        assert (stored.sources.count() == 0) is may_edit
+        assert (stored.sources.count() == 1) is may_edit
         assert ('name="text"' in page.content.decode()) is may_edit
 
     def test_only_superusers_delete_reviews(self):
@@ -675,15 +676,37 @@ class TestChangesUnderAPublishedVerdict:
 
     def test_removing_a_source_needs_the_note_too(self):
         review = review_in("published")
+        SourceFactory(claim=review.claim)
         client = client_for(EditorFactory())
         url, data = self.claim_page(client, review)
         data["sources-0-DELETE"] = "on"
         response = client.post(url, data)
         assert response.status_code == 200
-        assert review.claim.sources.count() == 1
+        assert review.claim.sources.count() == 2
         data["correction_note"] = "Source retirée : la page ne disait pas cela."
         assert client.post(url, data).status_code == 302
-        assert review.claim.sources.count() == 0
+        assert review.claim.sources.count() == 1
+        assert Correction.objects.filter(review=review).count() == 1
+
+    def test_the_last_source_goes_only_once_its_replacement_is_added(self):
+        review = review_in("published")
+        client = client_for(EditorFactory())
+        url, data = self.claim_page(client, review)
+        data["sources-0-DELETE"] = "on"
+        data["correction_note"] = "Source remplacée : la page avait disparu."
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "au moins une source" in response.content.decode()
+        assert review.claim.sources.count() == 1
+        assert not Correction.objects.filter(review=review).exists()
+        row = int(data["sources-TOTAL_FORMS"])
+        data["sources-TOTAL_FORMS"] = row + 1
+        data[f"sources-{row}-url"] = "https://www.insee.fr/fr/statistiques/2017"
+        data[f"sources-{row}-kind"] = "primary"
+        assert client.post(url, data).status_code == 302
+        assert list(review.claim.sources.values_list("url", flat=True)) == [
+            "https://www.insee.fr/fr/statistiques/2017"
+        ]
         assert Correction.objects.filter(review=review).count() == 1
 
     def test_internal_fields_change_without_a_note_or_a_correction(self):

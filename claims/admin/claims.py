@@ -23,6 +23,7 @@ from .corrections import (
     NOTE_FIELD,
     CorrectionNoteForm,
     LockedOncePublishedInline,
+    SourceFormSet,
     evidence_changed,
     is_published,
     log_correction,
@@ -82,6 +83,7 @@ class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
 
 class SourceInline(LockedOncePublishedInline, admin.TabularInline):
     model = Source
+    formset = SourceFormSet
     fields = ["url", "title", "kind", "note", "link_status", "last_checked_at"]
     readonly_fields = ["link_status", "last_checked_at"]
     extra = 1

@@ -15,6 +15,10 @@ from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
 
 NOTE_FIELD = "correction_note"
+LAST_SOURCE = _(
+    "A published verdict shows at least one source: add the one that replaces it before "
+    "removing the last, or unpublish the verdict."
+)
 NOTE_NEEDED = _(
     "This claim's verdict is published: say in the correction note what you changed. "
     "Readers see it, dated, under the verdict."
@@ -54,6 +58,22 @@ class EvidenceFormSet(BaseInlineFormSet):
         super().clean()
         if is_published(self.instance) and self.has_changed() and not posted_note(self.data):
             raise ValidationError(NOTE_NEEDED)
+
+
+class SourceFormSet(EvidenceFormSet):
+    """A claim's sources: a published verdict keeps at least one, as publishing required."""
+
+    def clean(self):
+        super().clean()
+        if not is_published(self.instance):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        if not kept:
+            raise ValidationError(LAST_SOURCE)
 
 
 class LockedOncePublishedInline:
