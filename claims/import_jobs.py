@@ -7,6 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+# Stored in English, shown in the reader's language (ImportJobAdmin.step_shown).
+from django.utils.translation import gettext_noop
+
 from .documents import document_from_text, document_from_url
 from .importing import ArticleInputError, import_document, local_midnight
 from .models import ImportJob
@@ -51,15 +54,15 @@ def run_import_job(job_id):
             state=ImportJob.State.RUNNING,
             started_at=timezone.now(),
             progress=5,
-            step="Reading the input",
+            step=gettext_noop("Reading the input"),
         )
     try:
         if job.source == ImportJob.Source.URL:
-            _update(job, progress=10, step="Fetching the page")
+            _update(job, progress=10, step=gettext_noop("Fetching the page"))
             document = document_from_url(job.url)
         else:
             document = document_from_text(job.raw, name=job.filename or "text")
-        _update(job, progress=40, step="Extracting claims")
+        _update(job, progress=40, step=gettext_noop("Extracting claims"))
         result = import_document(
             document,
             title=job.title,
@@ -74,7 +77,7 @@ def run_import_job(job_id):
             job,
             state=ImportJob.State.FAILED,
             error=str(exc),
-            step="Failed",
+            step=gettext_noop("Failed"),
             finished_at=timezone.now(),
         )
         return job
@@ -83,12 +86,18 @@ def run_import_job(job_id):
         _update(
             job,
             state=ImportJob.State.FAILED,
-            step="Failed",
+            step=gettext_noop("Failed"),
             finished_at=timezone.now(),
-            error="Unexpected error while importing; the details are in the worker's log.",
+            error=gettext_noop(
+                "Unexpected error while importing; the details are in the worker's log."
+            ),
         )
         raise
-    step = "Done" if result.created else "Done: this text was already imported"
+    step = (
+        gettext_noop("Done")
+        if result.created
+        else gettext_noop("Done: this text was already imported")
+    )
     _update(
         job,
         state=ImportJob.State.DONE,

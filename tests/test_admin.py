@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.admin.claims import REASON_LABELS
+from claims.extraction.scoring import REASONS
 from claims.models import (
     Article,
     Claim,
@@ -443,10 +445,12 @@ class TestTriage:
     def test_selecting_and_dismissing_candidates(self, staff_client):
         keep, drop, reviewed = ClaimFactory(), ClaimFactory(), ClaimFactory(status="in_review")
         url = reverse("admin:claims_claim_changelist")
-        staff_client.post(
-            url, {"action": "select_for_checking", "_selected_action": [keep.pk, reviewed.pk]}
+        selected = staff_client.post(
+            url,
+            {"action": "select_for_checking", "_selected_action": [keep.pk, reviewed.pk]},
+            follow=True,
         )
-        staff_client.post(
+        dismissed = staff_client.post(
             url,
             {
                 "action": "dismiss",
@@ -454,9 +458,13 @@ class TestTriage:
                 "confirm": "1",
                 "reason": "Vague.",
             },
+            follow=True,
         )
         statuses = dict(Claim.objects.values_list("pk", "status"))
         assert statuses == {keep.pk: "selected", drop.pk: "dismissed", reviewed.pk: "in_review"}
+        # One claim is one claim, in French as in English.
+        assert "1 affirmation retenue pour vérification." in selected.content.decode()
+        assert "1 affirmation écartée." in dismissed.content.decode()
 
     def test_a_dismissed_claim_can_be_selected_again(self, staff_client):
         claim = ClaimFactory(status="dismissed", dismissal_reason="Hors sujet.")
@@ -517,3 +525,26 @@ def test_an_add_link_naming_a_row_still_fills_the_form(staff_client):
 def test_a_history_version_that_is_not_an_id_is_not_found(staff_client, version):
     claim = ClaimFactory()
     assert staff_client.get(f"/admin/claims/claim/{claim.pk}/history/{version}/").status_code == 404
+
+
+def test_why_a_claim_ranks_so_is_told_in_the_reader_s_language(staff_client):
+    assert set(REASON_LABELS) == set(REASONS)
+    claim = ClaimFactory(
+        checkworthiness_reasons=[
+            {"feature": "number", "weight": 0.3, "reason": "contains a figure"},
+            {"feature": "retired", "weight": -0.1, "reason": "an older release's reason"},
+        ]
+    )
+    page = staff_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "<div>+0.3 contient un chiffre</div>" in page
+    assert "<div>-0.1 an older release&#x27;s reason</div>" in page
+
+
+def test_a_review_s_history_names_its_states(staff_client):
+    review = ReviewFactory(state=Review.State.IN_REVIEW, published_at=None)
+    url = reverse("admin:claims_review_history", args=[review.pk])
+    page = staff_client.get(url).content.decode()
+    assert "<td>En relecture</td>" in page
+    assert "<td>in_review</td>" not in page
+    listing = staff_client.get(reverse("admin:claims_review_changelist") + "?o=3")
+    assert listing.status_code == 200 and "En relecture" in listing.content.decode()

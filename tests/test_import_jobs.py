@@ -221,3 +221,26 @@ def test_pasted_text_has_the_same_size_limit_as_a_file(staff_client, settings):
     assert response.status_code == 200
     assert "la limite est de 1,000" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_job_s_step_and_the_worker_s_own_error_are_shown_in_the_reader_s_language(
+    staff_client,
+):
+    job = ImportJob.objects.create(source="text", raw="<html><body><nav>Menu</nav></body></html>")
+    run_import_job(job.pk)  # fails: no article text
+    job.refresh_from_db()
+    assert job.step == "Failed"  # stored in English, whatever the worker's language
+    failed = ImportJob.objects.create(
+        source="text",
+        raw="Un texte.",
+        state="failed",
+        step="Extracting claims",
+        error="Unexpected error while importing; the details are in the worker's log.",
+    )
+    url = reverse("admin:claims_importjob_change", args=[failed.pk])
+    page = staff_client.get(url).content.decode()
+    assert "Extraction des affirmations" in page
+    assert "Erreur inattendue pendant l&#x27;import" in page
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Extracting claims" in english

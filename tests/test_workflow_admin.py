@@ -960,6 +960,9 @@ class TestLoginProtection:
         )
         assert response.status_code == 429
         assert "_auth_user_id" not in client.session
+        page = response.content.decode()
+        assert "<title>Trop d'échecs de connexion | factcheck</title>" in page
+        assert "Django" not in page
 
     def test_a_successful_login_resets_the_count(self):
         user = StaffFactory(username="distrait")

@@ -100,25 +100,6 @@ class ArticleClaimsInline(admin.TabularInline):
         return appearance.claim.check_worthiness
 
 
-REASON_LABELS = {
-    "number": _("contains a figure"),
-    "date": _("refers to a date"),
-    "attributed": _("attributed to a speaker"),
-    "named_entity": _("names a person, organisation or place"),
-    "comparison": _("compares, ranks or describes a change"),
-    "causal": _("states a cause or consequence"),
-    "prediction": _("states a plan or prediction"),
-    "law": _("refers to a law, rule or court decision"),
-    "factual_verb": _("reports a completed event"),
-    "question": _("is a question"),
-    "exclamation": _("is an exclamation"),
-    "opinion": _("expresses an opinion"),
-    "first_person_opinion": _("speaks in the first person"),
-    "short": _("is too short to check"),
-    "vague": _("is vague"),
-}
-
-
 class ArticleCheckInline(SourceCheckInline):
     """Checks of the article's own URL, newest first."""
 

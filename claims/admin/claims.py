@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ..models import Claim, ClaimAppearance, ClaimNote, Review, Source
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
@@ -179,6 +180,26 @@ class ClaimForm(CorrectionNoteForm):
         return self.instance
 
 
+# The extraction's reasons (stored in English with the claim), in the reader's language.
+REASON_LABELS = {
+    "number": _("contains a figure"),
+    "date": _("refers to a date"),
+    "attributed": _("attributed to a speaker"),
+    "named_entity": _("names a person, organisation or place"),
+    "comparison": _("compares, ranks or describes a change"),
+    "causal": _("states a cause or consequence"),
+    "prediction": _("states a plan or prediction"),
+    "law": _("refers to a law, rule or court decision"),
+    "factual_verb": _("reports a completed event"),
+    "question": _("is a question"),
+    "exclamation": _("is an exclamation"),
+    "opinion": _("expresses an opinion"),
+    "first_person_opinion": _("speaks in the first person"),
+    "short": _("is too short to check"),
+    "vague": _("is vague"),
+}
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     form = ClaimForm
@@ -263,7 +284,14 @@ class ClaimAdmin(HistoryAdmin):
     @admin.action(description=_("Select for checking"), permissions=["triage"])
     def select_for_checking(self, request, queryset):
         moved, refused = triage_claims(queryset, Claim.Status.SELECTED, request.user)
-        self._report(request, moved, refused, _("%(n)d claims selected for checking."))
+        self._report(
+            request,
+            moved,
+            refused,
+            ngettext_lazy(
+                "%(n)d claim selected for checking.", "%(n)d claims selected for checking.", "n"
+            ),
+        )
 
     @admin.action(description=_("Dismiss…"), permissions=["triage"])
     def dismiss(self, request, queryset):
@@ -272,13 +300,27 @@ class ClaimAdmin(HistoryAdmin):
             moved, refused = triage_claims(
                 queryset, Claim.Status.DISMISSED, request.user, form.cleaned_data["reason"]
             )
-            return self._report(request, moved, refused, _("%(n)d claims dismissed."))
+            return self._report(
+                request,
+                moved,
+                refused,
+                ngettext_lazy("%(n)d claim dismissed.", "%(n)d claims dismissed.", "n"),
+            )
         return self._action_page(request, queryset, form, _("Dismiss claims"), "dismiss")
 
     @admin.action(description=_("Back to candidates"), permissions=["triage"])
     def back_to_candidates(self, request, queryset):
         moved, refused = triage_claims(queryset, Claim.Status.CANDIDATE, request.user)
-        self._report(request, moved, refused, _("%(n)d claims back among the candidates."))
+        self._report(
+            request,
+            moved,
+            refused,
+            ngettext_lazy(
+                "%(n)d claim back among the candidates.",
+                "%(n)d claims back among the candidates.",
+                "n",
+            ),
+        )
 
     @admin.action(description=_("Assign to me"), permissions=["triage"])
     def take(self, request, queryset):
@@ -303,7 +345,12 @@ class ClaimAdmin(HistoryAdmin):
                 refused.append(f"{claim}: {text}")
             else:
                 moved += 1
-        self._report(request, moved, refused, _("%(n)d claims assigned."))
+        self._report(
+            request,
+            moved,
+            refused,
+            ngettext_lazy("%(n)d claim assigned.", "%(n)d claims assigned.", "n"),
+        )
 
     @admin.display(description=_("why it ranks so"))
     def why(self, claim):
@@ -313,7 +360,10 @@ class ClaimAdmin(HistoryAdmin):
         return format_html_join(
             "",
             "<div>{} {}</div>",
-            ((f"{r['weight']:+.1f}", r["reason"]) for r in reasons),
+            (
+                (f"{r['weight']:+.1f}", REASON_LABELS.get(r.get("feature"), r["reason"]))
+                for r in reasons
+            ),
         )
 
     def get_search_results(self, request, queryset, search_term):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..documents import decode_file
@@ -93,8 +94,8 @@ class ImportJobAdmin(admin.ModelAdmin):
         "source",
         "state",
         "progress",
-        "step",
-        "error",
+        "step_shown",
+        "error_shown",
         "article_link",
         "claims_created",
         "claims_matched",
@@ -133,6 +134,15 @@ class ImportJobAdmin(admin.ModelAdmin):
         job = self.get_object(request, object_id)
         extra_context = {**(extra_context or {}), "refresh": job is not None and not job.finished}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("step"))
+    def step_shown(self, job):
+        return gettext(job.step) if job.step else ""
+
+    @admin.display(description=_("error"))
+    def error_shown(self, job):
+        # The worker's own message is translated; an input's error names the input as is.
+        return gettext(job.error) if job.error else ""
 
     @admin.display(description=_("article"))
     def article_link(self, job):

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..checking.checks import request_check
 from ..models import FAILING_STATUSES, Claim, FailingSource, Source, SourceCheck
@@ -77,9 +78,10 @@ def recheck(modeladmin, request, queryset):
     with transaction.atomic():
         for source in queryset:
             request_check(source=source, reason="recheck")
+    count = queryset.count()
     modeladmin.message_user(
         request,
-        _("%(n)d checks queued.") % {"n": queryset.count()},
+        ngettext("%(n)d check queued.", "%(n)d checks queued.", count) % {"n": count},
         messages.SUCCESS,
     )
 

@@ -31,7 +31,7 @@ from ..workflow.reviews import (
     submit_review,
 )
 from ..workflow.roles import can
-from .common import HistoryAdmin, action_form_page, is_id
+from .common import HistoryAdmin, action_form_page
 
 
 class RatingInline(admin.TabularInline):
@@ -181,6 +181,12 @@ class ReviewAdmin(HistoryAdmin):
         "checks_before_publishing",
     ]
 
+    # For the history list (history_list_display), which showed the raw value; the change
+    # page and the list still show the field, by its choices.
+    @admin.display(description=_("state"), ordering="state")
+    def state(self, review):
+        return review.get_state_display()
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["claim", *EDITABLE_FIELDS]
@@ -192,13 +198,6 @@ class ReviewAdmin(HistoryAdmin):
         editable = obj.state in (Review.State.DRAFT, Review.State.IN_REVIEW)
         # Published text changes only through a correction, which logs a public note.
         return ["claim", *self.STATUS_FIELDS] + ([] if editable else list(EDITABLE_FIELDS))
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        # The admin copies ?claim= as it comes; anything but an id crashed the claim widget.
-        if not is_id(initial.get("claim", "0")):
-            del initial["claim"]
-        return initial
 
     class Media:
         css = {"all": ["claims/admin.css"]}
