@@ -4,16 +4,46 @@ It lives outside ``claims.admin`` because importing that package registers the m
 the default site, which is this class: defining it there would build the site twice.
 """
 
+from functools import wraps
+
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def malformed_input(request):
+    """Why the admin cannot take this request's parameters, or None. Django's list views let
+    a NUL in a search reach PostgreSQL, and a selection of rows that are not ids reach int():
+    each was a 500. (Forms refuse a NUL themselves, with a message on the field.)"""
+    if any("\x00" in value for key in request.GET for value in request.GET.getlist(key)):
+        return gettext("The request contains a null character.")
+    if request.method == "POST":
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(value.isascii() and value.isdigit() for value in selected):
+            return gettext("The selected rows are not row ids.")
+    return None
 
 
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "factcheck"
     site_title = "factcheck"
     index_title = _("Claims, sources and verdicts")
+
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            refusal = malformed_input(request)
+            if refusal:
+                return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
+            return checked(request, *args, **kwargs)
+
+        return guarded
 
     def get_urls(self):
         return [

@@ -10,6 +10,7 @@ from claims.extraction.scoring import REASONS
 from claims.models import (
     Article,
     Claim,
+    ImportJob,
     Rating,
     RatingScale,
     ReaderSubmission,
@@ -548,3 +549,39 @@ def test_a_review_s_history_names_its_states(staff_client):
     assert "<td>in_review</td>" not in page
     listing = staff_client.get(reverse("admin:claims_review_changelist") + "?o=3")
     assert listing.status_code == 200 and "En relecture" in listing.content.decode()
+
+
+def test_a_null_character_in_a_form_is_refused_on_its_field(staff_client):
+    response = staff_client.post(
+        reverse("admin:claims_importjob_add"),
+        {"raw": "Le chômage\x00 a reculé.", "url": "", "title": "", "outlet": "", "language": ""},
+    )
+    assert response.status_code == 200
+    assert "raw" in response.context["adminform"].form.errors
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("get", "/admin/claims/claim/", {"q": "chômage\x00"}),
+        (
+            "get",
+            "/admin/autocomplete/",
+            {"term": "\x00", "app_label": "claims", "model_name": "source", "field_name": "claim"},
+        ),
+        (
+            "post",
+            "/admin/claims/claim/",
+            {"action": "select_for_checking", "_selected_action": "abc"},
+        ),
+        ("post", "/admin/claims/source/", {"action": "recheck", "_selected_action": ["1", "²"]}),
+    ],
+)
+def test_malformed_admin_input_is_a_bad_request_that_changes_nothing(
+    staff_client, method, url, data
+):
+    claim = ClaimFactory()
+    response = getattr(staff_client, method)(url, data)
+    assert response.status_code == 400
+    assert Claim.objects.get(pk=claim.pk).status == claim.status
