@@ -48,11 +48,24 @@ def run_import_job(job_id):
         if job.state == ImportJob.State.RUNNING and job.started_at and job.started_at > stale:
             return job  # another worker is on it: this is a duplicate delivery
         # A job left "running" long ago was interrupted (worker lost): running it again is
-        # safe, because importing the same text twice finds the article already there.
+        # safe, because importing the same text twice finds the article already there. Not
+        # for ever: an input that kills its worker would take one down at every sweep.
+        if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            _update(
+                job,
+                state=ImportJob.State.FAILED,
+                step=gettext_noop("Failed"),
+                finished_at=timezone.now(),
+                error=gettext_noop(
+                    "Gave up: the worker stopped during each attempt; the details are in its log."
+                ),
+            )
+            return job
         _update(
             job,
             state=ImportJob.State.RUNNING,
             started_at=timezone.now(),
+            attempts=job.attempts + 1,
             progress=5,
             step=gettext_noop("Reading the input"),
         )

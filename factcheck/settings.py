@@ -423,6 +423,8 @@ SOURCE_FETCH_TIMEOUT = env_float("SOURCE_FETCH_TIMEOUT", 10)
 SOURCE_FETCH_DEADLINE = env_float("SOURCE_FETCH_DEADLINE", 30)
 SOURCE_FETCH_PER_HOST = env_int("SOURCE_FETCH_PER_HOST", 2)
 SOURCE_CHECK_MAX_DELIVERIES = env_int("SOURCE_CHECK_MAX_DELIVERIES", 5)
+# Runs after which an import that stopped its worker each time ends failed.
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3)
 SOURCE_CHECK_STALE_AFTER = env_int("SOURCE_CHECK_STALE_AFTER", 600)
 # CIDRs the source fetcher may reach although they are private or loopback.
 # Only for tests and local setups: in production this reopens server-side request forgery.

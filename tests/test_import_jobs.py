@@ -191,6 +191,32 @@ def test_an_interrupted_job_is_run_again_without_duplicates():
 
 
 @pytest.mark.django_db
+def test_a_job_whose_worker_stopped_at_every_attempt_is_given_up(settings):
+    settings.IMPORT_MAX_ATTEMPTS = 2
+    job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
+    # As if the worker had died during both runs (out of memory on this input, say), the
+    # last an hour ago: the sweeper sends the job again.
+    ImportJob.objects.filter(pk=job.pk).update(
+        state="running", started_at=timezone.now() - timedelta(hours=1), attempts=2
+    )
+    run_import_job(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.step) == ("failed", 2, "Failed")
+    assert job.error.startswith("Gave up: the worker stopped during each attempt")
+    assert job.finished_at is not None and not Article.objects.exists()
+    assert sweep_stale_imports(timezone.now() + timedelta(hours=1)) == 0
+
+
+@pytest.mark.django_db
+def test_each_run_of_a_job_counts_as_an_attempt():
+    job = ImportJob.objects.create(source="text", raw=SAMPLE_ARTICLE.read_text())
+    run_import_job(job.pk)
+    run_import_job(job.pk)  # a duplicate delivery of a finished job: not an attempt
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 1)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "raw, published, message",
     [

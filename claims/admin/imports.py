@@ -107,6 +107,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "published",
         "created_by",
         "created_at",
+        "attempts",
         "sent_at",
         "started_at",
         "finished_at",

@@ -60,6 +60,8 @@ class ImportJob(models.Model):
         related_name="import_jobs",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Runs started: a job that stops its worker every time is given up (IMPORT_MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When a message for the job last went to the broker: the sweeper's clock (queueing.py).
     sent_at = models.DateTimeField(_("last sent to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
