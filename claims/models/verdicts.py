@@ -279,7 +279,9 @@ class Review(models.Model):
             ("correct_review", _("Can correct a published verdict")),
         ]
         indexes = [
-            models.Index(fields=["state", "-published_at"], name="review_published_idx"),
+            # The lists' and search's order, id included: search reads the RECENT-th newest
+            # verdict's (date, id) from the index alone.
+            models.Index(fields=["state", "-published_at", "-id"], name="review_published_idx"),
             models.Index(fields=["updated_at", "id"], name="review_updated_idx"),
             models.Index(fields=["synced_at", "id"], name="review_synced_idx"),
         ]
