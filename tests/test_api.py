@@ -12,7 +12,7 @@ from drf_spectacular.validation import validate_schema
 
 from claims.api import serializers as s
 from claims.api.feed import feed_reviews
-from claims.api.views import openapi_schema
+from claims.api.schema_views import openapi_schema
 from claims.models import Correction, Review, Speaker
 
 from .factories import (

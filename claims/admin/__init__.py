@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - registers admins
     articles,
     claims,
     imports,
+    ratings,
     sources,
     submissions,
     verdicts,

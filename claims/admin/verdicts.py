@@ -1,17 +1,16 @@
-"""The rating scale and verdicts: drafting, the editor's decisions and corrections."""
+"""Verdicts: drafting, the editor's decisions and corrections."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Claim, Correction, Language, Rating, RatingScale, Review
+from ..models import Claim, Correction, Language, Rating, Review
 from ..publishing.verdicts import (
     approve_and_publish,
     correct_review,
@@ -32,43 +31,6 @@ from ..workflow.reviews import (
 )
 from ..workflow.roles import can
 from .common import HistoryAdmin, action_form_page
-
-
-class RatingInline(admin.TabularInline):
-    model = Rating
-    fields = [
-        "position",
-        "slug",
-        "label_fr",
-        "label_en",
-        "value",
-        "colour",
-        "definition_fr",
-        "definition_en",
-    ]
-    extra = 0
-
-
-@admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug", "is_default", "rating_count"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [RatingInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(rating_total=Count("ratings"))
-
-    @admin.display(description=_("ratings"))
-    def rating_count(self, scale):
-        return scale.rating_total
-
-
-@admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
-    list_display = ["label_fr", "label_en", "value", "colour", "scale", "position"]
-    list_filter = ["scale"]
-    list_select_related = ["scale"]
-    search_fields = ["label_fr", "label_en", "slug"]
 
 
 class CorrectionInline(admin.TabularInline):

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from .. import converters  # noqa: F401  (registers <id:…>)
-from . import views
+from . import schema_views, views
 from .caching import by_content, conditional
 from .errors import not_found
 
@@ -24,7 +24,7 @@ urlpatterns = [
     path("speakers/<id:pk>/", conditional(views.SpeakerDetail.as_view()), name="speaker-detail"),
     path("ratings/", conditional(views.RatingList.as_view()), name="rating-list"),
     path("ratings/<id:pk>/", conditional(views.RatingDetail.as_view()), name="rating-detail"),
-    path("schema/", by_content(views.Schema.as_view()), name="schema"),
-    path("docs/", by_content(views.Docs.as_view()), name="docs"),
+    path("schema/", by_content(schema_views.Schema.as_view()), name="schema"),
+    path("docs/", by_content(schema_views.Docs.as_view()), name="docs"),
     re_path(r"^", not_found),
 ]

@@ -1,7 +1,6 @@
 """The partner API's endpoints: thin views over published content (docs/api.md)."""
 
 import json
-from functools import lru_cache
 from itertools import islice
 
 from django import forms
@@ -10,11 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
-from django.utils.translation import get_supported_language_variant
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,7 +18,6 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
@@ -32,7 +27,6 @@ from rest_framework.response import Response
 
 from ..models import Claim, Language, Rating, Review, Speaker
 from ..publishing.claimreview import claim_review, public_origin
-from ..publishing.freshness import release
 from ..publishing.ratings import scale_bounds
 from ..publishing.verdicts import published_reviews
 from . import schema  # noqa: F401 - registers the API key's OpenAPI scheme
@@ -372,47 +366,3 @@ class RatingDetail(PublicAPIView):
 
     def get(self, request, pk):
         return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
-
-
-class JSONErrors:
-    """Errors as the API's JSON (errors.exception_handler), also from views rendering other
-    media types: the HTML renderer has no template for DRF's error data."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if getattr(response, "exception", False):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
-
-@lru_cache(maxsize=16)  # bounded: ?version= is free text, and part of the schema
-def openapi_schema(release, language, version):
-    """The schema as drf-spectacular generates it, once per release, language and version."""
-    with translation.override(language):
-        return SchemaGenerator(api_version=version).get_schema(request=None, public=True)
-
-
-class Schema(PublicAccess, JSONErrors, SpectacularAPIView):
-    """The OpenAPI schema, throttled as the API: generating it cost about 80 ms of CPU, so it
-    is generated once per release (the code it describes) and kept."""
-
-    def _get_schema_response(self, request):
-        version = self.api_version or request.version or self._get_version_parameter(request)
-        try:  # ?lang=xx is served in the default language, as Django's catalogues fall back
-            language = get_supported_language_variant(translation.get_language())
-        except LookupError:
-            language = settings.LANGUAGE_CODE
-        filename = self._get_filename(request, version)
-        return Response(
-            openapi_schema(release(), language, version),
-            headers={"Content-Disposition": f'inline; filename="{filename}"'},
-        )
-
-
-class Docs(PublicAccess, JSONErrors, SpectacularSwaggerSplitView):
-    """Swagger UI from the sidecar's static files; its init script is a separate file."""
-
-    template_name = "api/docs.html"
-    url_name = "api:schema"
-    # A page to read: OPTIONS rendered DRF's metadata through the HTML renderer (a 500).
-    http_method_names = ["get", "head"]
