@@ -1,6 +1,7 @@
 """Article import: files, HTML pages and URLs become articles with their claims, as a person
 runs it from the shell, and the services under it."""
 
+import io
 import json
 
 import pytest
@@ -327,20 +328,41 @@ def bad_inputs(tmp_path, closed_url):
     }
 
 
-@pytest.mark.django_db(transaction=True)
-def test_each_bad_input_gets_a_one_line_error_and_writes_nothing(tmp_path, web_pages):
-    closed_url = web_pages.url("/gone")
+def closed_url(web_pages):
+    url = web_pages.url("/gone")
     web_pages.shutdown()
     web_pages.server_close()  # nothing listens there any more
+    return url
+
+
+@pytest.mark.django_db
+def test_each_bad_input_is_refused_with_its_reason_and_writes_nothing(
+    tmp_path, web_pages, settings
+):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = "127.0.0.0/8"
+    for case, (args, message) in bad_inputs(tmp_path, closed_url(web_pages)).items():
+        output = io.StringIO()
+        with pytest.raises(CommandError) as refused:
+            call_command("import_article", *args, stdout=output)
+        assert message in str(refused.value), case
+        assert "\n" not in str(refused.value), case  # one line
+        assert output.getvalue() == "", case
+        assert Article.objects.count() == 0, case
+
+
+@pytest.mark.django_db(transaction=True)
+def test_from_a_shell_a_bad_input_is_one_line_on_stderr_and_a_failure_status(tmp_path, web_pages):
+    # The shell's view of the refusals above, for a file and for a URL: no traceback.
+    inputs = bad_inputs(tmp_path, closed_url(web_pages))
     env = subprocess_env(SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.0/8")
-    for case, (args, message) in bad_inputs(tmp_path, closed_url).items():
+    for case in ("non-UTF-8 file", "unreachable URL"):
+        args, message = inputs[case]
         result = manage("import_article", *args, env=env)
         assert result.returncode != 0, case
         assert result.stdout == "", case
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, (case, result.stderr)
         assert message in lines[0], (case, lines[0])
-        assert "Traceback" not in result.stderr
         assert Article.objects.count() == 0, case
 
 
