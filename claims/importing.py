@@ -320,7 +320,6 @@ def save_extraction(article, extraction):
                 claim,
                 article.imported_by,
                 cause=_("New appearance imported (article #%(id)d)") % {"id": article.pk},
-                by_hand=False,
             )
         claim_at[(candidate.start, candidate.end)] = claim
     quotations = []

@@ -252,12 +252,20 @@ class TestFourEyes:
         assert not Review.objects.get(pk=review.pk).is_approved
         assert approve_review(review, EditorFactory()).is_approved
 
-    def test_an_import_does_not_make_its_importer_the_last_editor(self, checker, editor):
-        review = submit_review(drafted(checker), checker)
-        claim_edited(review.claim, editor, cause="Nouvelle apparition importée", by_hand=False)
+    def test_an_editor_who_imported_a_new_appearance_cannot_approve_it(self, checker, editor):
+        # The importer chose the article (its outlet, its link) that now shows under the claim.
+        review = approve_review(submit_review(drafted(checker), checker), editor)
+        claim_edited(review.claim, editor, cause="Nouvelle apparition importée (article n° 9)")
         review = Review.objects.get(pk=review.pk)
-        assert review.last_edited_by == checker
-        assert approve_review(review, editor).is_approved
+        assert (review.last_edited_by, review.is_approved) == (editor, False)
+        with pytest.raises(PermissionDenied):
+            approve_and_publish(review, editor)
+        assert approve_review(review, EditorFactory()).is_approved
+
+    def test_an_import_nobody_is_named_for_leaves_the_last_editor(self, checker):
+        review = submit_review(drafted(checker), checker)
+        claim_edited(review.claim, None, cause="Nouvelle apparition importée (article n° 9)")
+        assert Review.objects.get(pk=review.pk).last_edited_by == checker
 
     def test_the_author_resubmitting_the_rewrite_lets_its_editor_approve(self, checker, editor):
         review = submit_review(drafted(checker), checker)

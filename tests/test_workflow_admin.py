@@ -709,6 +709,15 @@ class TestChangesUnderAPublishedVerdict:
         ]
         assert Correction.objects.filter(review=review).count() == 1
 
+    def test_a_verdict_left_without_sources_before_the_rule_can_still_be_saved(self):
+        review = review_in("published")
+        review.claim.sources.all().delete()
+        client = client_for(EditorFactory())
+        url, data = self.claim_page(client, review)
+        data["check_worthiness"] = 0.2
+        assert client.post(url, data).status_code == 302
+        assert Claim.objects.get(pk=review.claim_id).check_worthiness == 0.2
+
     def test_internal_fields_change_without_a_note_or_a_correction(self):
         review = review_in("published")
         client = client_for(EditorFactory())

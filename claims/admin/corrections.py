@@ -72,7 +72,9 @@ class SourceFormSet(EvidenceFormSet):
             for form in self.forms
             if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
         ]
-        if not kept:
+        # Only a save that removes one: a verdict left without any before this rule can
+        # still have its claim's internal fields and notes saved.
+        if not kept and self.deleted_forms:
             raise ValidationError(LAST_SOURCE)
 
 

@@ -132,12 +132,12 @@ def save_review(review, user, expected_version, fields=EDITABLE_FIELDS):
 
 
 @transaction.atomic
-def claim_edited(claim, user, cause=None, *, by_hand=True):
+def claim_edited(claim, user, cause=None):
     """After an edit of what ``claim``'s verdict will show (its words, speaker, sources, where
     it appeared): its verdict in progress moves to a new version, so a move made from a page
     read before is refused, and an approval is withdrawn, as the editor approved what they
-    read. ``cause`` replaces "Claim or its evidence edited" in the history; ``by_hand=False``
-    for what no one wrote (an import). Returns that review, or None."""
+    read. ``cause`` replaces "Claim or its evidence edited" in the history. Returns that
+    review, or None."""
     review = (
         Review.objects.select_for_update()
         .filter(claim_id=claim.pk, state__in=(State.DRAFT, State.IN_REVIEW))
@@ -146,9 +146,10 @@ def claim_edited(claim, user, cause=None, *, by_hand=True):
     if review is None:
         return None
     fields, reason = [], cause or _("Claim or its evidence edited")
-    if by_hand and user is not None:
+    if user is not None:
         # What they changed is part of the verdict and nobody else has read it: under the
-        # four-eyes rule they may no longer approve it (approval_refusal).
+        # four-eyes rule they may no longer approve it (approval_refusal). That holds for an
+        # import too: its importer chose the article that now shows under the verdict.
         review.last_edited_by = user
         fields.append("last_edited_by")
     if review.approved_at:
