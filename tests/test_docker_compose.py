@@ -148,7 +148,7 @@ def test_settings_not_set_by_the_stack_come_from_an_optional_env_file(compose):
 def test_behind_the_proxy_clients_are_told_apart_by_their_forwarded_address(compose):
     env = compose["services"]["web"]["environment"]
     assert env["TRUST_X_FORWARDED_PROTO"] == "1"
-    assert env["RATELIMIT_IP_META_KEY"] == "${RATELIMIT_IP_META_KEY:-HTTP_X_REAL_IP}"
+    assert env["RATELIMIT_IP_META_KEY"] == "${RATELIMIT_IP_META_KEY:-HTTP_X_FORWARDED_FOR}"
 
 
 def test_the_database_image_is_postgres_16_with_rum():

@@ -973,6 +973,34 @@ class TestLoginProtection:
         assert "<title>Trop d'échecs de connexion | factcheck</title>" in page
         assert "Django" not in page
 
+    def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+        self, settings
+    ):
+        settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"  # docker-compose.yml's
+        user = StaffFactory(username="cible2")
+        client = Client()
+        url = reverse("admin:login")
+        for n in range(5):
+            # The client sends its own X-Forwarded-For; the proxy appends the real address.
+            client.post(
+                url,
+                {"username": user.username, "password": "mauvais"},
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7",
+            )
+        response = client.post(
+            url,
+            {"username": user.username, "password": "correct horse battery staple"},
+            HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.7",
+        )
+        assert response.status_code == 429
+        # Another reader behind the same proxy is not locked out with them.
+        other = Client().post(
+            url,
+            {"username": user.username, "password": "correct horse battery staple"},
+            HTTP_X_FORWARDED_FOR="198.51.100.8",
+        )
+        assert other.status_code == 302
+
     def test_a_successful_login_resets_the_count(self):
         user = StaffFactory(username="distrait")
         client = Client()
