@@ -197,6 +197,11 @@ def main():
             rum_version = conn.execute(
                 "SELECT extversion FROM pg_extension WHERE extname = 'rum'"
             ).fetchone()[0]
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # the app's connections set their own (settings.py)
+            cursor.execute("SHOW jit")
+            settings["jit"] = f"{settings['jit']} (the app's connections: {cursor.fetchone()[0]})"
     finally:
         try:
             from django.db import connections

@@ -190,6 +190,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DATABASE_JIT", False
+):
+    # PostgreSQL compiles a plan whose estimated cost passes jit_above_cost: a search at
+    # 1,000,000 verdicts (its older tier, costed but seldom run) spent 20 ms of its 27 compiling,
+    # for 7 ms of work (docs/benchmarks.md, "Search"). A web app's queries never repay it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if env("TEST_DATABASE_NAME"):
     # Two test runs on one machine (say, a browser suite beside the main one) need two databases.
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
