@@ -14,6 +14,8 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
 
 def malformed_input(request):
     """Why the admin cannot take this request's parameters, or None. Django's list views let
@@ -21,6 +23,19 @@ def malformed_input(request):
     each was a 500. (Forms refuse a NUL themselves, with a message on the field.)"""
     if any("\x00" in value for key in request.GET for value in request.GET.getlist(key)):
         return gettext("The request contains a null character.")
+    for key, value in request.GET.items():
+        # The date hierarchy's links; past the calendar (year 9999 and the next one), a 500.
+        part = key.rpartition("__")[2]
+        if part in DATE_PARTS and not (
+            value.isascii()
+            and value.isdigit()
+            and len(value) <= 4
+            and DATE_PARTS[part][0] <= int(value) <= DATE_PARTS[part][1]
+        ):
+            return gettext("Not a date the calendar has: %(key)s=%(value)s.") % {
+                "key": key,
+                "value": value,
+            }
     if request.method == "POST":
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
         if not all(value.isascii() and value.isdigit() for value in selected):

@@ -1,9 +1,12 @@
 """The fact-checkers' admin: every page renders, with a bounded number of queries."""
 
+from datetime import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.admin.claims import REASON_LABELS
 from claims.extraction.scoring import REASONS
@@ -522,10 +525,19 @@ def test_an_add_link_naming_a_row_still_fills_the_form(staff_client):
     assert response.context["adminform"].form.initial == {"claim": str(claim.pk)}
 
 
-@pytest.mark.parametrize("version", ["abc", "1x"])
-def test_a_history_version_that_is_not_an_id_is_not_found(staff_client, version):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "claim/{pk}/history/abc/",
+        "claim/{pk}/history/1x/",
+        "claim/abc/history/",
+        "review/abc/history/1/",
+        "source/1x/history/1/",
+    ],
+)
+def test_a_history_page_that_names_no_row_is_not_found(staff_client, path):
     claim = ClaimFactory()
-    assert staff_client.get(f"/admin/claims/claim/{claim.pk}/history/{version}/").status_code == 404
+    assert staff_client.get("/admin/claims/" + path.format(pk=claim.pk)).status_code == 404
 
 
 def test_why_a_claim_ranks_so_is_told_in_the_reader_s_language(staff_client):
@@ -549,6 +561,19 @@ def test_a_review_s_history_names_its_states(staff_client):
     assert "<td>in_review</td>" not in page
     listing = staff_client.get(reverse("admin:claims_review_changelist") + "?o=3")
     assert listing.status_code == 200 and "En relecture" in listing.content.decode()
+
+
+def test_the_date_hierarchy_s_own_links_still_work(staff_client):
+    ArticleFactory(published_at=timezone.make_aware(datetime(2017, 6, 29, 9)))
+    url = reverse("admin:claims_article_changelist")
+    for query in (
+        "published_at__year=2017",
+        "published_at__year=2017&published_at__month=6",
+        "published_at__year=2017&published_at__month=6&published_at__day=29",
+    ):
+        response = staff_client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 1
 
 
 def test_a_null_character_in_a_form_is_refused_on_its_field(staff_client):
@@ -576,6 +601,14 @@ def test_a_null_character_in_a_form_is_refused_on_its_field(staff_client):
             {"action": "select_for_checking", "_selected_action": "abc"},
         ),
         ("post", "/admin/claims/source/", {"action": "recheck", "_selected_action": ["1", "²"]}),
+        ("get", "/admin/claims/article/", {"published_at__year": "9999"}),
+        (
+            "get",
+            "/admin/claims/article/",
+            {"published_at__year": "2024", "published_at__month": "13"},
+        ),
+        ("get", "/admin/claims/review/", {"published_at__year": "0"}),
+        ("get", "/admin/claims/review/", {"published_at__year": "9" * 5000}),
     ],
 )
 def test_malformed_admin_input_is_a_bad_request_that_changes_nothing(

@@ -21,10 +21,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
     assignee behind the workflow's back.
     """
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not is_id(object_id):  # simple_history's lookups made it a 500
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
-        if not is_id(version_id):  # simple_history's int() made it a 500
+        if not (is_id(object_id) and is_id(version_id)):  # simple_history's int(): a 500
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
