@@ -162,3 +162,39 @@ def test_0020_sends_deletions_to_the_endpoints_that_hear_of_unpublication():
         apps.get_model("claims", "WebhookEndpoint").objects.values_list("pk", "on_deletion")
     )
     assert on_deletion == {hears.pk: True, deaf.pk: False}
+
+
+def test_0026_clears_the_article_dates_no_one_could_show():
+    shown, unshowable, future = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    migrate([("claims", "0025_review_published_idx_with_id")])
+    try:
+        with connection.cursor() as cursor:  # as an import before the form's check stored them
+            cursor.execute(
+                "UPDATE claims_article SET published_at = %s WHERE id = %s",
+                ["0001-01-01 00:00:00+00:09:21", unshowable.pk],
+            )
+            cursor.execute(
+                "UPDATE claims_article SET published_at = %s WHERE id = %s",
+                ["9999-12-31 23:30:00+00", future.pk],
+            )
+    finally:
+        apps = migrate(latest())
+    dates = dict(apps.get_model("claims", "Article").objects.values_list("pk", "published_at"))
+    assert dates == {shown.pk: shown.published_at, unshowable.pk: None, future.pk: None}
+
+
+def review_published_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'review_published_idx%%'"
+        )
+        return [row[0].partition(" USING ")[2] for row in cursor.fetchall()]
+
+
+def test_0025_builds_the_index_with_the_id_beside_the_old_one_and_back():
+    migrate([("claims", "0024_importjob_attempts")])
+    try:
+        assert review_published_index() == ["btree (state, published_at DESC)"]
+    finally:
+        migrate(latest())
+    assert review_published_index() == ["btree (state, published_at DESC, id DESC)"]
