@@ -57,7 +57,8 @@ def run_import_job(job_id):
                 step=gettext_noop("Failed"),
                 finished_at=timezone.now(),
                 error=gettext_noop(
-                    "Gave up: the worker stopped during each attempt; the details are in its log."
+                    "Gave up: no run of this import finished (its worker stopped, or took "
+                    "longer than SOURCE_CHECK_STALE_AFTER); the details are in the worker's log."
                 ),
             )
             return job
