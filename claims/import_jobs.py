@@ -117,6 +117,7 @@ def run_import_job(job_id):
         state=ImportJob.State.DONE,
         progress=100,
         step=step,
+        error="",  # a give-up written while this run was still going
         article=result.article,
         claims_created=result.claims_created,
         claims_matched=result.claims_matched,
