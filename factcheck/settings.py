@@ -307,6 +307,11 @@ API_SYNC_SAFETY_LAG = env_float("API_SYNC_SAFETY_LAG", 2)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 API_EXPORT_CHUNK_SIZE = 500
+# DataFeed exports streamed at once across the site: each holds a sync worker for a minute or
+# more. Past this, 429 with Retry-After. gunicorn's timeout (factcheck/gunicorn.py) bounds how
+# long a slot can outlive a killed worker.
+API_EXPORTS_IN_FLIGHT = env_int("API_EXPORTS_IN_FLIGHT", 1)
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 300)
 # Full API answers are kept this long under the public version stamp, as public pages are
 # (claims/api/caching.py): served only to requests that passed the key check and the rate
 # limit, and only where the same request with the answer's ETag would get a 304. 0 turns it off.

@@ -78,6 +78,18 @@ def _own_rate_counters(settings):
     settings.API_RATE_KEY_PREFIX = f"test-api-rate:{uuid.uuid4().hex}"
 
 
+@pytest.fixture(autouse=True)
+def _export_slots_freed():
+    """A real server closes every response, which frees its DataFeed export slot; the test
+    client does not close a streamed one left unread, so each test ends by freeing them."""
+    yield
+    from claims import slots
+    from claims.api.views import EXPORT_SLOTS
+
+    if settings.REDIS_URL:
+        slots._client(settings.REDIS_URL).delete(EXPORT_SLOTS)
+
+
 def database_url():
     """URL of the database the tests use, for subprocesses that must see the same rows."""
     db = connection.settings_dict

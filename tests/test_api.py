@@ -391,6 +391,20 @@ class TestClaimReview:
             expected.append(element)
         assert elements == expected
 
+    def test_one_datafeed_export_at_a_time_the_next_is_told_when_to_retry(self, client):
+        published_verdict()
+        first = client.get("/api/v1/datafeed")
+        assert first.status_code == 200
+        busy = client.get("/api/v1/datafeed")
+        assert (busy.status_code, busy["Retry-After"]) == (429, "60")
+        assert busy.json()["error"]["code"] == "throttled"
+        # The first export read to its end (the server then closes it), the slot is free.
+        assert len(json.loads(b"".join(first.streaming_content))["dataFeedElement"]) == 1
+        again = client.get("/api/v1/datafeed")
+        assert again.status_code == 200
+        again.close()  # as the server does when a client leaves before the end
+        assert client.get("/api/v1/datafeed").status_code == 200
+
     def test_the_datafeed_of_nothing_is_an_empty_feed(self, client):
         response = client.get("/api/v1/datafeed")
         assert json.loads(b"".join(response.streaming_content))["dataFeedElement"] == []

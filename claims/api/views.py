@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -18,13 +19,14 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from .. import slots
 from ..models import Claim, Language, Rating, Review, Speaker
 from ..publishing.claimreview import claim_review, public_origin
 from ..publishing.ratings import scale_bounds
@@ -235,10 +237,35 @@ class DataFeed(PublicAPIView):
     content_negotiation_class = FirstRenderer
 
     def get(self, request):
-        response = StreamingHttpResponse(
-            datafeed_chunks(public_origin(request)), content_type="application/ld+json"
+        # Each export holds a sync worker for a minute or more (44 to 78 s at 100,000
+        # verdicts): unbounded, a few of them at once would hold the whole site.
+        token = slots.take(EXPORT_SLOTS, settings.API_EXPORTS_IN_FLIGHT, settings.GUNICORN_TIMEOUT)
+        if token is None:
+            raise Throttled(wait=EXPORT_RETRY_AFTER, detail=str(EXPORTS_BUSY))
+        return StreamingHttpResponse(
+            SlotHeld(datafeed_chunks(public_origin(request)), token),
+            content_type="application/ld+json",
         )
-        return response
+
+
+EXPORT_SLOTS = "factcheck:exports"
+EXPORT_RETRY_AFTER = 60
+EXPORTS_BUSY = _("Other DataFeed exports are being read; try again in a minute.")
+
+
+class SlotHeld:
+    """An export's chunks, holding its slot until the server closes the response: read to
+    the end, or the client gone (Django calls ``close`` either way, even if never read)."""
+
+    def __init__(self, chunks, token):
+        self.chunks, self.token = chunks, token
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        slots.give_back(EXPORT_SLOTS, self.token)
+        self.chunks.close()
 
 
 def datafeed_chunks(base):
