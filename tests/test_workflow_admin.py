@@ -1,8 +1,13 @@
 """The workflow in the admin: each role × each action, the edit conflict, work queues,
 history and the login lockout — all through real admin requests."""
 
+import threading
+import time
+
+import psycopg
 import pytest
 from django import forms
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -21,6 +26,7 @@ from claims.models import (
 from claims.publishing.verdicts import approve_and_publish
 from claims.workflow.reviews import approve_review, start_review, submit_review
 
+from .conftest import database_url
 from .factories import (
     AppearanceFactory,
     ArticleFactory,
@@ -709,6 +715,21 @@ class TestChangesUnderAPublishedVerdict:
         ]
         assert Correction.objects.filter(review=review).count() == 1
 
+    def test_two_editors_each_removing_one_of_two_sources_leave_one(self):
+        review = review_in("published")
+        SourceFactory(claim=review.claim)
+        first, second = client_for(EditorFactory()), client_for(EditorFactory())
+        url, first_data = self.claim_page(first, review)
+        _, second_data = self.claim_page(second, review)  # both read it with two sources
+        first_data["sources-0-DELETE"] = second_data["sources-1-DELETE"] = "on"
+        for data in (first_data, second_data):
+            data["correction_note"] = "Source retirée."
+        assert first.post(url, first_data).status_code == 302
+        # One after the other, the second page's rows are stale and refused (Django's check);
+        # at the same moment, the source count under the claim's row lock refuses it.
+        assert second.post(url, second_data).status_code == 200
+        assert review.claim.sources.count() == 1
+
     def test_a_verdict_left_without_sources_before_the_rule_can_still_be_saved(self):
         review = review_in("published")
         review.claim.sources.all().delete()
@@ -1013,3 +1034,44 @@ class TestLoginProtection:
         for _ in range(4):
             client.post(url, {"username": user.username, "password": "mauvais"})
         assert client.post(url, good).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_removing_one_source_each_at_the_same_moment_leave_one():
+    """Each page was read with two sources; the second save's rows are still valid when it is
+    checked, as the first has not committed yet. Its count waits for the first's lock."""
+    review = review_in("published")
+    claim = review.claim
+    first_source = claim.sources.get()
+    SourceFactory(claim=claim)
+    client = client_for(EditorFactory())
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    data = claim_form_data(client.get(url))
+    data["sources-1-DELETE"] = "on"
+    data["correction_note"] = "Source retirée."
+    answers = []
+    with transaction.atomic():
+        # The first editor's save, under way: it holds the claim's row.
+        Claim.objects.select_for_update().get(pk=claim.pk)
+
+        def second_save():
+            try:
+                answers.append(client.post(url, data))
+            finally:
+                connection.close()  # this thread's own
+
+        second = threading.Thread(target=second_save)
+        second.start()
+        with psycopg.connect(database_url(), autocommit=True) as watcher:
+            deadline = time.monotonic() + 30
+            while not watcher.execute(
+                "SELECT 1 FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).fetchone():
+                assert time.monotonic() < deadline, "the second save never waited"
+                time.sleep(0.05)
+        Source.objects.filter(pk=first_source.pk).delete()
+    second.join(30)
+    assert answers[0].status_code == 200
+    assert "au moins une source" in answers[0].content.decode()
+    assert claim.sources.count() == 1

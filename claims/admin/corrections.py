@@ -65,16 +65,21 @@ class SourceFormSet(EvidenceFormSet):
 
     def clean(self):
         super().clean()
-        if not is_published(self.instance):
-            return
-        kept = [
-            form
-            for form in self.forms
-            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
-        ]
+        removed = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
         # Only a save that removes one: a verdict left without any before this rule can
         # still have its claim's internal fields and notes saved.
-        if not kept and self.deleted_forms:
+        if not removed or not is_published(self.instance):
+            return
+        added = sum(
+            1
+            for form in self.forms
+            if not form.instance.pk and form.has_changed() and not self._should_delete_form(form)
+        )
+        # Counted in the database under the claim's row lock (the admin's save is one
+        # transaction): two editors removing one source each from pages read when it had two
+        # would otherwise each leave "the other one", and together none.
+        Claim.objects.select_for_update().filter(pk=self.instance.pk).exists()
+        if self.instance.sources.exclude(pk__in=removed).count() + added == 0:
             raise ValidationError(LAST_SOURCE)
 
 
