@@ -51,17 +51,13 @@ def run_import_job(job_id):
         # safe, because importing the same text twice finds the article already there. Not
         # for ever: an input that kills its worker would take one down at every sweep.
         if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
-            _update(
+            return _fail(
                 job,
-                state=ImportJob.State.FAILED,
-                step=gettext_noop("Failed"),
-                finished_at=timezone.now(),
-                error=gettext_noop(
+                gettext_noop(
                     "Gave up: no run of this import finished (its worker stopped, or took "
                     "longer than SOURCE_CHECK_STALE_AFTER); the details are in the worker's log."
                 ),
             )
-            return job
         _update(
             job,
             state=ImportJob.State.RUNNING,
@@ -87,24 +83,12 @@ def run_import_job(job_id):
             imported_by=job.created_by,
         )
     except ArticleInputError as exc:
-        _update(
-            job,
-            state=ImportJob.State.FAILED,
-            error=str(exc),
-            step=gettext_noop("Failed"),
-            finished_at=timezone.now(),
-        )
-        return job
+        return _fail(job, str(exc))
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _update(
+        _fail(
             job,
-            state=ImportJob.State.FAILED,
-            step=gettext_noop("Failed"),
-            finished_at=timezone.now(),
-            error=gettext_noop(
-                "Unexpected error while importing; the details are in the worker's log."
-            ),
+            gettext_noop("Unexpected error while importing; the details are in the worker's log."),
         )
         raise
     step = (
@@ -122,6 +106,18 @@ def run_import_job(job_id):
         claims_created=result.claims_created,
         claims_matched=result.claims_matched,
         finished_at=timezone.now(),
+    )
+    return job
+
+
+def _fail(job, error):
+    """End the job failed with ``error``; returns it."""
+    _update(
+        job,
+        state=ImportJob.State.FAILED,
+        step=gettext_noop("Failed"),
+        finished_at=timezone.now(),
+        error=error,
     )
     return job
 

@@ -12,8 +12,8 @@ TTL_MARGIN = 15
 @contextmanager
 def host_slot(host, limit=None):
     """Yield True when this fetch may go to ``host`` now, False when the host is busy."""
-    if not settings.REDIS_URL or not host:
-        yield True  # in-process tasks: one fetch at a time anyway
+    if not host:
+        yield True
         return
     key = f"factcheck:fetching:{host.lower()}"
     ttl = settings.SOURCE_FETCH_DEADLINE + TTL_MARGIN
