@@ -29,6 +29,7 @@ from .corrections import (
     published_claims,
     shared_and_locked,
 )
+from .edit_conflicts import EditConflictAdmin
 from .sources import SourceCheckInline
 
 
@@ -136,7 +137,7 @@ class ArticleForm(SharedRecordForm):
         fields = ARTICLE_PUBLIC_FIELDS
 
 
-class SharedRecordAdmin(admin.ModelAdmin):
+class SharedRecordAdmin(EditConflictAdmin, admin.ModelAdmin):
     """A record shown under published verdicts: read-only for roles that may not correct; the
     others change what readers see with a correction note, logged on each verdict."""
 

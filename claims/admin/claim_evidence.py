@@ -1,6 +1,5 @@
 """The rows under a claim on its page: quotations, appearances, sources, verdicts and notes."""
 
-from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,6 +10,7 @@ from ..models import ClaimAppearance, ClaimNote, Review, Source
 from .articles import QuotationInline
 from .common import RowAutocompleteSelect
 from .corrections import LockedOncePublishedInline, SourceFormSet
+from .edit_conflicts import EditConflictAdmin, EditConflictRowForm
 from .sources import status_badge
 
 
@@ -22,7 +22,7 @@ class ClaimQuotationInline(QuotationInline):
         return super().get_queryset(request).select_related("speaker", "article")
 
 
-class AppearanceForm(forms.ModelForm):
+class AppearanceForm(EditConflictRowForm):
     """An appearance row: its article's autocomplete is labelled from the row's article."""
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +33,7 @@ class AppearanceForm(forms.ModelForm):
             getattr(field.widget, "widget", field.widget).chosen = self.instance.article
 
 
-class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
+class AppearanceInline(EditConflictAdmin, LockedOncePublishedInline, admin.TabularInline):
     model = ClaimAppearance
     form = AppearanceForm
     fields = ["article", "start", "end", "span_text"]
@@ -53,8 +53,9 @@ class AppearanceInline(LockedOncePublishedInline, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SourceInline(LockedOncePublishedInline, admin.TabularInline):
+class SourceInline(EditConflictAdmin, LockedOncePublishedInline, admin.TabularInline):
     model = Source
+    form = EditConflictRowForm
     formset = SourceFormSet
     fields = ["url", "title", "kind", "note", "link_status", "last_checked_at"]
     readonly_fields = ["link_status", "last_checked_at"]

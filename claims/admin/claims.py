@@ -33,6 +33,7 @@ from .corrections import (
     log_correction,
     published_and_locked,
 )
+from .edit_conflicts import EditConflictAdmin
 from .sources import claims_for_sources
 from .verdicts import claims_for_review
 
@@ -111,7 +112,7 @@ REASON_LABELS = {
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(EditConflictAdmin, HistoryAdmin):
     form = ClaimForm
     list_display = [
         "short_text",

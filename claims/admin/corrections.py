@@ -13,6 +13,7 @@ from ..models import Claim
 from ..publishing.verdicts import correct_evidence
 from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
+from .edit_conflicts import EditConflictForm
 
 NOTE_FIELD = "correction_note"
 LAST_SOURCE = _(
@@ -103,7 +104,7 @@ class LockedOncePublishedInline:
         )
 
 
-class CorrectionNoteForm(forms.ModelForm):
+class CorrectionNoteForm(EditConflictForm):
     """A form for part of what readers see under a verdict (``PUBLIC_FIELDS``): under a
     published one, a change to those fields, or a new row, needs the correction note."""
 
@@ -140,7 +141,7 @@ def log_correction(claim, form, user, changed):
         claim_edited(claim, user)
 
 
-class SharedRecordForm(forms.ModelForm):
+class SharedRecordForm(EditConflictForm):
     """A form for a record several claims share (an article, a speaker): under published
     verdicts, a change to what readers see (``PUBLIC_FIELDS``) needs the correction note,
     which is then logged on each of those verdicts."""

@@ -21,6 +21,7 @@ from .corrections import (
     log_correction,
     published_and_locked,
 )
+from .edit_conflicts import EditConflictAdmin
 
 BADGE_COLOURS = {
     "unchecked": "#6e7781",
@@ -98,9 +99,13 @@ class SourceForm(CorrectionNoteForm):
     def claim_of(self, cleaned):
         return self.instance.claim if self.instance.pk else cleaned.get("claim")
 
+    def lock_first(self):
+        # The claim's page locks the claim, then its sources: the same order here.
+        Claim.objects.select_for_update().filter(pk=self.instance.claim_id).exists()
+
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(EditConflictAdmin, HistoryAdmin):
     form = SourceForm
     list_display = ["__str__", "badge", "kind", "claim", "last_checked_at", "added_by", "added_at"]
     list_filter = ["status", "kind", "added_at"]

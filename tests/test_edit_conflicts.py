@@ -1,0 +1,289 @@
+"""Two people on the same change page: a save writes only what its user changed, and a field
+both changed is refused with the other's version shown and the user's kept in the form."""
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from claims.admin.articles import SpeakerForm
+from claims.admin.edit_conflicts import BASE_FIELD, BASE_MISSING, GONE
+from claims.models import Claim, Correction, LinkStatus, Source, Speaker
+from claims.workflow.claims import triage_claims
+
+from .conftest import database_url
+from .factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EditorFactory,
+    FactCheckerFactory,
+    SourceFactory,
+    SpeakerFactory,
+)
+from .test_workflow_admin import claim_form_data, client_for, review_in
+
+pytestmark = pytest.mark.django_db
+
+
+def opened(client, url):
+    """What the change page at ``url`` posts back if its user changes nothing."""
+    page = client.get(url)
+    assert page.status_code == 200
+    return claim_form_data(page)
+
+
+def form_errors(response):
+    return " ".join(response.context["adminform"].form.non_field_errors())
+
+
+def claim_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def test_the_change_page_carries_what_it_was_opened_on_for_the_form_and_each_row():
+    claim = ClaimFactory()
+    SourceFactory(claim=claim)
+    html = client_for(FactCheckerFactory()).get(claim_url(claim)).content.decode()
+    assert f'name="{BASE_FIELD}"' in html
+    assert f'name="sources-0-{BASE_FIELD}"' in html
+
+
+def test_a_colleagues_change_to_another_field_is_kept():
+    claim = ClaimFactory(text="Le chômage a baissé de 5 %.", check_worthiness=0.5)
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form = opened(alice, claim_url(claim))
+    bob_form = opened(bob, claim_url(claim))
+    bob_form["text"] = "Le chômage a baissé de 5 % en 2016."
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    alice_form["check_worthiness"] = "0.9"
+    assert alice.post(claim_url(claim), alice_form).status_code == 302
+    claim.refresh_from_db()
+    assert claim.text == "Le chômage a baissé de 5 % en 2016."  # not put back by Alice's page
+    assert claim.check_worthiness == 0.9
+
+
+def test_the_same_field_changed_by_both_is_refused_and_nothing_is_lost():
+    claim = ClaimFactory(text="Le chômage a baissé de 5 %.")
+    bob_user = FactCheckerFactory()
+    alice, bob = client_for(FactCheckerFactory()), client_for(bob_user)
+    alice_form = opened(alice, claim_url(claim))
+    bob_form = opened(bob, claim_url(claim))
+    bob_form["text"] = "Version de Bob."
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    alice_form["text"] = "Version d'Alice."
+    response = alice.post(claim_url(claim), alice_form)
+    assert response.status_code == 200  # the form again
+    errors = form_errors(response)
+    assert bob_user.get_username() in errors
+    assert "Version de Bob." in errors  # theirs, shown
+    assert str(response.context["adminform"].form.fields["text"].label) in errors
+    assert response.context["adminform"].form["text"].value() == "Version d'Alice."  # hers, kept
+    assert Claim.objects.get(pk=claim.pk).text == "Version de Bob."
+    # Having read Bob's, Alice saves the form as shown again: hers goes in, on purpose.
+    alice_form[BASE_FIELD] = response.context["adminform"].form[BASE_FIELD].value()
+    assert alice.post(claim_url(claim), alice_form).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).text == "Version d'Alice."
+
+
+def test_both_typing_the_same_change_is_no_conflict():
+    claim = ClaimFactory(text="Le chômage a baisé de 5 %.")
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    for client, form in ((bob, bob_form), (alice, alice_form)):
+        form["text"] = "Le chômage a baissé de 5 %."
+        assert client.post(claim_url(claim), form).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).text == "Le chômage a baissé de 5 %."
+
+
+def test_a_source_edited_on_its_own_page_is_not_put_back_by_the_claims_page():
+    claim = ClaimFactory()
+    source = SourceFactory(claim=claim, title="Insee, 2016")
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form = opened(alice, claim_url(claim))
+    source_url = reverse("admin:claims_source_change", args=[source.pk])
+    bob_form = opened(bob, source_url)
+    bob_form["title"] = "Insee, enquête Emploi 2016"
+    assert bob.post(source_url, bob_form).status_code == 302
+    alice_form["text"] = "Le chômage a baissé de 6 % en 2016."
+    assert alice.post(claim_url(claim), alice_form).status_code == 302
+    assert Source.objects.get(pk=source.pk).title == "Insee, enquête Emploi 2016"
+    assert Claim.objects.get(pk=claim.pk).text == "Le chômage a baissé de 6 % en 2016."
+
+
+def test_a_source_row_both_changed_is_refused_on_the_claims_page():
+    claim = ClaimFactory()
+    source = SourceFactory(claim=claim, title="Insee, 2016")
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form = opened(alice, claim_url(claim))
+    source_url = reverse("admin:claims_source_change", args=[source.pk])
+    bob_form = opened(bob, source_url)
+    bob_form["title"] = "Titre de Bob"
+    assert bob.post(source_url, bob_form).status_code == 302
+    alice_form["sources-0-title"] = "Titre d'Alice"
+    response = alice.post(claim_url(claim), alice_form)
+    assert response.status_code == 200
+    rows = [form for inline in response.context["inline_admin_formsets"] for form in inline.formset]
+    assert any("Titre de Bob" in " ".join(row.non_field_errors()) for row in rows)
+    assert Source.objects.get(pk=source.pk).title == "Titre de Bob"
+
+
+def test_under_a_published_verdict_a_colleagues_correction_is_not_yours_to_explain():
+    review = review_in("published")
+    claim = review.claim
+    alice, bob = client_for(EditorFactory()), client_for(EditorFactory())
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    bob_form["text"] = "Le chômage a baissé de 5 % en 2016, selon l'Insee."
+    bob_form["correction_note"] = "Citation complétée."
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    # Alice changes only an internal field: no note asked of her, and Bob's words stay.
+    alice_form["check_worthiness"] = "0.3"
+    assert alice.post(claim_url(claim), alice_form).status_code == 302
+    claim.refresh_from_db()
+    assert claim.text == "Le chômage a baissé de 5 % en 2016, selon l'Insee."
+    assert claim.check_worthiness == 0.3
+    notes = list(Correction.objects.filter(review=review).values_list("note", flat=True))
+    assert notes == ["Citation complétée."]
+
+
+def test_a_speaker_both_changed_names_no_one_it_cannot_know():
+    speaker = SpeakerFactory(role="ministre")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    alice, bob = client_for(EditorFactory()), client_for(EditorFactory())
+    alice_form, bob_form = opened(alice, url), opened(bob, url)
+    bob_form["role"] = "ministre du Travail"
+    assert bob.post(url, bob_form).status_code == 302
+    alice_form["role"] = "ancienne ministre"
+    response = alice.post(url, alice_form)
+    assert response.status_code == 200
+    assert "ministre du Travail" in form_errors(response)
+    assert Speaker.objects.get(pk=speaker.pk).role == "ministre du Travail"
+
+
+def test_a_save_that_does_not_say_what_it_was_opened_on_is_refused_then_can_be_made():
+    claim = ClaimFactory(text="Le chômage a baissé de 5 %.")
+    client = client_for(FactCheckerFactory())
+    data = opened(client, claim_url(claim))
+    del data[BASE_FIELD]  # a page from before this check, or a forged post
+    data["text"] = "Écrit à l'aveugle."
+    response = client.post(claim_url(claim), data)
+    assert response.status_code == 200
+    assert form_errors(response) == str(BASE_MISSING)
+    assert Claim.objects.get(pk=claim.pk).text == "Le chômage a baissé de 5 %."
+    data[BASE_FIELD] = response.context["adminform"].form[BASE_FIELD].value()
+    assert client.post(claim_url(claim), data).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).text == "Écrit à l'aveugle."
+
+
+def test_a_row_deleted_after_it_was_read_is_not_brought_back():
+    speaker = SpeakerFactory()
+    opened_form = SpeakerForm(instance=speaker)
+    data = {
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "role": "autre",
+        "wikidata_id": "",
+        BASE_FIELD: opened_form.initial[BASE_FIELD],
+    }
+    read = Speaker.objects.get(pk=speaker.pk)  # as the admin reads it, before the form
+    Speaker.objects.filter(pk=speaker.pk).delete()
+    form = SpeakerForm(data, instance=read)
+    assert not form.is_valid()
+    assert form.non_field_errors() == [str(GONE)]
+    assert not Speaker.objects.filter(pk=speaker.pk).exists()
+
+
+def test_rows_its_user_may_only_read_carry_nothing_to_check():
+    review = review_in("published")  # a fact-checker may read its evidence, not change it
+    page = client_for(FactCheckerFactory()).get(claim_url(review.claim))
+    assert page.status_code == 200
+    assert f'name="sources-0-{BASE_FIELD}"' not in page.content.decode()
+
+
+def test_a_date_shown_to_the_second_is_not_taken_for_a_change():
+    article = ArticleFactory(published_at=datetime(2016, 3, 1, 9, 30, 15, 123456, tzinfo=UTC))
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    alice, bob = client_for(EditorFactory()), client_for(EditorFactory())
+    alice_form, bob_form = opened(alice, url), opened(bob, url)
+    bob_form["title"] = "Titre corrigé par Bob"
+    assert bob.post(url, bob_form).status_code == 302
+    alice_form["outlet"] = "AFP"
+    assert alice.post(url, alice_form).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.outlet) == ("Titre corrigé par Bob", "AFP")
+    assert article.published_at.microsecond == 123456  # left as it was, not re-typed
+
+
+def test_a_triage_made_while_the_page_was_open_is_not_undone_by_saving_it():
+    claim = ClaimFactory(status=Claim.Status.CANDIDATE)
+    alice = client_for(FactCheckerFactory())
+    alice_form = opened(alice, claim_url(claim))
+    triage_claims(Claim.objects.filter(pk=claim.pk), Claim.Status.SELECTED, EditorFactory())
+    alice_form["text"] = "Le chômage a baissé de 6 % en 2016."
+    assert alice.post(claim_url(claim), alice_form).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SELECTED
+    assert claim.text == "Le chômage a baissé de 6 % en 2016."
+
+
+def test_a_link_check_finished_while_the_page_was_open_is_not_undone_by_saving_it():
+    source = SourceFactory(status=LinkStatus.ERROR, failure_count=1)
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    alice = client_for(FactCheckerFactory())
+    alice_form = opened(alice, url)
+    # What the check worker writes when the link answers again.
+    Source.objects.filter(pk=source.pk).update(status=LinkStatus.OK, failure_count=0)
+    alice_form["note"] = "Tableau 3, page 12."
+    assert alice.post(url, alice_form).status_code == 302
+    source.refresh_from_db()
+    assert (source.status, source.failure_count, source.note) == (
+        LinkStatus.OK,
+        0,
+        "Tableau 3, page 12.",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_status_change_committed_while_the_save_waits_is_kept():
+    """The admin reads the row before the form locks it: a triage committed in between must
+    not be overwritten by the columns it read."""
+    claim = ClaimFactory(status=Claim.Status.CANDIDATE)
+    client = client_for(FactCheckerFactory())
+    data = opened(client, claim_url(claim))
+    data["text"] = "Le chômage a baissé de 6 % en 2016."
+    answers = []
+    with transaction.atomic():
+        Claim.objects.select_for_update().get(pk=claim.pk)  # a triage under way
+
+        def save():
+            try:
+                answers.append(client.post(claim_url(claim), data))
+            finally:
+                connection.close()  # this thread's own
+
+        saving = threading.Thread(target=save)
+        saving.start()
+        wait_until_blocked()
+        Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.SELECTED)
+    saving.join(30)
+    assert answers[0].status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.text) == (
+        Claim.Status.SELECTED,
+        "Le chômage a baissé de 6 % en 2016.",
+    )
+
+
+def wait_until_blocked():
+    """Until another connection waits on a row lock in this test's database."""
+    with psycopg.connect(database_url(), autocommit=True) as watcher:
+        deadline = time.monotonic() + 30
+        while not watcher.execute(
+            "SELECT 1 FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        ).fetchone():
+            assert time.monotonic() < deadline, "the save never waited"
+            time.sleep(0.05)
