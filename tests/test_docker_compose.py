@@ -162,3 +162,17 @@ def test_python_healthchecks_are_valid_python(compose):
         test = service["healthcheck"]["test"]
         if test[:3] == ["CMD", "python", "-c"]:
             compile(test[3], f"{name} healthcheck", "exec")
+
+
+@pytest.mark.parametrize("name", ["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"])
+@pytest.mark.parametrize("value", ["5m", "0", "-1", ""])
+def test_gunicorn_refuses_a_timeout_that_is_no_number_of_seconds_and_names_it(name, value):
+    run = subprocess.run(
+        [GUNICORN, "--print-config", "--config", "python:factcheck.gunicorn", "factcheck.wsgi"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DEBUG": "1", name: value},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0
+    assert f"{name} must be a whole number of seconds, 1 or more, not {value!r}" in run.stderr
