@@ -224,6 +224,9 @@ class FakeDNS:
             return self.real(host, port, *args, **kwargs)
         answers = self.answers[host]
         answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        if isinstance(answer, threading.Event):  # a name server that does not answer
+            answer.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
         if isinstance(answer, Exception):
             raise answer
         return [
@@ -382,6 +385,23 @@ def test_a_redirect_to_a_port_that_is_no_web_port_is_never_followed(server, dns,
         fetch(server.url("/redirect?to=http://mail.test:6379/"), allowed_networks=LOOPBACK)
     assert error.value.kind == "blocked" and "port 6379" in str(error.value)
     assert connections == [("127.0.0.1", server.port)]
+
+
+def test_a_name_server_that_never_answers_costs_the_fetch_no_more_than_its_deadline(server, dns):
+    silent = threading.Event()
+    dns.answers["slow.test"] = [silent]
+    try:
+        with pytest.raises(FetchError) as error:
+            fetch(
+                server.url("/redirect?to=http://slow.test/"),
+                deadline=0.5,
+                allowed_networks=LOOPBACK,
+            )
+    finally:
+        silent.set()
+    # Not "dns": the lookup was given up on when the deadline came, not left to fail.
+    assert error.value.kind == "timeout"
+    assert "slow.test" in str(error.value)
 
 
 @pytest.mark.parametrize("port", [80, 443, 8080, 8443])

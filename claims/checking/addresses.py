@@ -4,8 +4,12 @@ resolved once, and every address it resolves to is vetted before anything connec
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as LookupTimeout
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -69,14 +73,49 @@ def refused_port(url: str) -> int | None:
     return port
 
 
+# Lookups still running after their fetch gave up on them: the system resolver cannot be
+# interrupted, so they are left to finish, at most this many at once per process.
+LOOKUPS_IN_FLIGHT = 4
+_lookups: tuple[int, ThreadPoolExecutor] | None = None
+_lookups_made = threading.Lock()
+
+
+def _lookup_pool() -> ThreadPoolExecutor:
+    """This process's lookup threads (a pool made before a worker forked has none in it)."""
+    global _lookups
+    with _lookups_made:
+        if _lookups is None or _lookups[0] != os.getpid():
+            pool = ThreadPoolExecutor(LOOKUPS_IN_FLIGHT, thread_name_prefix="fetch-dns")
+            _lookups = (os.getpid(), pool)
+        return _lookups[1]
+
+
+def lookup(host: str, port: int, timeout: float | None = None):
+    """The system resolver's addresses for ``host``, given up after ``timeout`` seconds: a name
+    server that never answers would otherwise hold the fetch past its deadline (the resolver's
+    own retries can take half a minute, and each redirect looks up again)."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    answer = _lookup_pool().submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        return answer.result(timeout=max(timeout, 0))
+    except LookupTimeout:
+        answer.cancel()  # if it is still waiting for a thread
+        raise FetchError(
+            "timeout", f"looking up {host} took longer than the fetch's deadline"
+        ) from None
+
+
 def resolve_and_check(
     host: str,
     port: int,
     allowed_networks: Iterable | str = (),
     allowed_ports: Iterable[int] | None = None,
+    timeout: float | None = None,
 ) -> list[str]:
     """Resolve ``host`` once and return its addresses, or raise if any of them is blocked, or
-    is public and ``port`` is not a web port (``allowed_ports``, by default the setting)."""
+    is public and ``port`` is not a web port (``allowed_ports``, by default the setting).
+    ``timeout`` bounds the lookup."""
     networks = parse_networks(allowed_networks)
     if allowed_ports is None:
         allowed_ports = getattr(settings, "SOURCE_FETCH_ALLOWED_PORTS", WEB_PORTS)
@@ -87,7 +126,7 @@ def resolve_and_check(
     try:
         # The system resolver also reads 2130706433, 0x7f.1 and 0177.0.0.1 the way a
         # connect() would, so legacy numeric forms get no special treatment here.
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup(host, port, timeout)
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise FetchError("dns", f"could not resolve {host}: {reason}") from exc

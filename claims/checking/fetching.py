@@ -86,7 +86,10 @@ def fetch(
     redirects: list[str] = []
     with _client(user_agent, started + deadline) as client:
         while True:
-            ips = resolve_and_check(target.host, target.port, networks)
+            remaining = deadline - (time.monotonic() - started)
+            if remaining <= 0:
+                raise FetchError("timeout", f"gave up after {deadline:g} seconds")
+            ips = resolve_and_check(target.host, target.port, networks, timeout=remaining)
             remaining = deadline - (time.monotonic() - started)
             if remaining <= 0:
                 raise FetchError("timeout", f"gave up after {deadline:g} seconds")
@@ -129,8 +132,8 @@ def post(
     networks = parse_networks(allowed_networks)
     target = _Target.parse(url)
     with _client(user_agent, started + timeout) as client:
-        ips = resolve_and_check(target.host, target.port, networks)
-        request_timeout = httpx.Timeout(timeout)
+        ips = resolve_and_check(target.host, target.port, networks, timeout=timeout)
+        request_timeout = httpx.Timeout(timeout)  # and the connection's deadline, as it goes
         with (
             _translated_errors(),
             closing(
