@@ -7,6 +7,7 @@ from datetime import date
 
 import trafilatura
 from django.conf import settings
+from trafilatura.settings import set_date_params
 
 from .checking.decoding import decode_page
 from .checking.fetching import FetchError, fetch
@@ -94,6 +95,10 @@ def document_from_html(html, url="", name="input"):
         include_comments=False,
         include_tables=False,
         favor_precision=True,
+        # The date the page declares (its metadata, markup or address), never one found in
+        # the text: htmldate's extensive search took "le 12 mars 2016", the day a statement
+        # was made, for the article's. (Its first publication, not its last update, as before.)
+        date_extraction_params=set_date_params(extensive=False),
     )
     extracted = extracted.as_dict() if extracted is not None else {}
     text = normalize_body(extracted.get("text") or "")

@@ -2,6 +2,7 @@
 HTML is recognised however it starts, and its markup never reaches the stored text."""
 
 import signal
+from datetime import date
 
 import pytest
 
@@ -114,3 +115,39 @@ def test_a_page_without_html_or_body_tags_keeps_its_head():
     )
     document = document_from_bytes(page.encode(), name="depeche.html")
     assert document.title == "Chômage au plus bas" and "reculé à 7,1 %" in document.text
+
+
+STATEMENT_DATED = (
+    "<p>Le ministre a déclaré le 12 mars 2016 que le chômage avait baissé de 5 % depuis 2014,"
+    " selon l'Insee.</p>" + PARAGRAPHS
+)
+
+
+def test_a_date_the_article_mentions_is_not_taken_for_its_publication_date():
+    page = f"<html><head><title>Chômage</title></head><body><article>{STATEMENT_DATED}</article>"
+    document = document_from_text(page + "</body></html>", name="text")
+    assert "12 mars 2016" in document.text
+    assert document.published is None  # unknown, for the fact-checker to fill in
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        '<meta property="article:published_time" content="2017-06-29T10:00:00+02:00">',
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2017-06-29"}</script>',
+    ],
+)
+def test_the_publication_date_the_page_declares_is_read(marked):
+    page = f"<html><head>{marked}<title>Chômage</title></head><body><article>{STATEMENT_DATED}"
+    document = document_from_text(page + "</article></body></html>", name="text")
+    assert document.published == date(2017, 6, 29)
+
+
+def test_a_page_dated_and_updated_is_dated_by_its_first_publication():
+    page = (
+        '<html><head><meta property="article:published_time" content="2017-06-29T10:00:00Z">'
+        '<meta property="article:modified_time" content="2017-07-03T08:00:00Z">'
+        f"<title>Chômage</title></head><body><article>{STATEMENT_DATED}</article></body></html>"
+    )
+    assert document_from_text(page, name="text").published == date(2017, 6, 29)
