@@ -1,6 +1,7 @@
 """Two people on the same change page: a save writes only what its user changed, and a field
 both changed is refused with the other's version shown and the user's kept in the form."""
 
+import json
 import threading
 import time
 from datetime import UTC, datetime
@@ -10,10 +11,11 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from claims.admin.articles import SpeakerForm
+from claims.admin.articles import ArticleForm, SpeakerForm
 from claims.admin.edit_conflicts import BASE_FIELD, BASE_MISSING, GONE
-from claims.models import Claim, Correction, LinkStatus, Source, Speaker
+from claims.models import Article, Claim, Correction, LinkStatus, Review, Source, Speaker
 from claims.workflow.claims import triage_claims
+from claims.workflow.reviews import lock_for_edit
 
 from .conftest import database_url
 from .factories import (
@@ -287,3 +289,207 @@ def wait_until_blocked():
         ).fetchone():
             assert time.monotonic() < deadline, "the save never waited"
             time.sleep(0.05)
+
+
+def test_saving_again_after_a_conflict_keeps_the_colleagues_other_changes():
+    claim = ClaimFactory(text="Texte initial.", quotation="Citation initiale.")
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    bob_form.update(text="Texte de Bob.", quotation="Citation corrigée par Bob.")
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    alice_form["text"] = "Texte d'Alice."
+    conflict = alice.post(claim_url(claim), alice_form)
+    assert conflict.status_code == 200
+    form = conflict.context["adminform"].form
+    # The page shows Bob's quotation, which Alice did not touch, and her text, which clashed.
+    assert (form["quotation"].value(), form["text"].value()) == (
+        "Citation corrigée par Bob.",
+        "Texte d'Alice.",
+    )
+    # Alice saves the page as it came back: her text, and Bob's quotation, kept.
+    assert alice.post(claim_url(claim), form.data.dict()).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.quotation) == ("Texte d'Alice.", "Citation corrigée par Bob.")
+
+
+def browser_posted(form):
+    """``form`` as a browser sends it: a textarea's lines end in \\r\\n."""
+    return {
+        name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in form.items()
+    }
+
+
+def test_lines_a_browser_sends_back_ending_in_crlf_are_not_a_change():
+    claim = ClaimFactory(quotation="« Le chômage baisse.\nC'est un fait. »")
+    source = SourceFactory(claim=claim, note="Tableau 3.\nPage 12.")
+    alice = client_for(FactCheckerFactory())
+    alice_form = browser_posted(opened(alice, claim_url(claim)))
+    source_url = reverse("admin:claims_source_change", args=[source.pk])
+    bob = client_for(FactCheckerFactory())
+    bob_form = opened(bob, source_url)
+    bob_form["note"] = "Tableau 3, page 12, colonne 2."
+    assert bob.post(source_url, bob_form).status_code == 302
+    alice_form["text"] = "Le chômage a baissé de 6 % en 2016."
+    assert alice.post(claim_url(claim), alice_form).status_code == 302  # no conflict
+    assert Source.objects.get(pk=source.pk).note == "Tableau 3, page 12, colonne 2."
+    assert Claim.objects.get(pk=claim.pk).quotation == "« Le chômage baisse.\nC'est un fait. »"
+
+
+def test_under_a_published_verdict_lines_sent_back_in_crlf_need_no_correction_note():
+    review = review_in("published")
+    Claim.objects.filter(pk=review.claim_id).update(quotation="Première ligne.\nSeconde.")
+    client = client_for(EditorFactory())
+    data = browser_posted(opened(client, claim_url(review.claim)))
+    data["check_worthiness"] = "0.2"  # internal: readers do not see it
+    assert client.post(claim_url(review.claim), data).status_code == 302
+    assert not Correction.objects.filter(review=review).exists()
+
+
+def test_the_conflict_names_who_changed_that_field_not_who_saved_last():
+    claim = ClaimFactory(text="Texte initial.", status=Claim.Status.CANDIDATE)
+    bob_user, carol = FactCheckerFactory(), EditorFactory()
+    alice, bob = client_for(FactCheckerFactory()), client_for(bob_user)
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    bob_form["text"] = "Texte de Bob."
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    triage_claims(Claim.objects.filter(pk=claim.pk), Claim.Status.SELECTED, carol)
+    alice_form["text"] = "Texte d'Alice."
+    errors = form_errors(alice.post(claim_url(claim), alice_form))
+    assert bob_user.get_username() in errors
+    assert carol.get_username() not in errors
+
+
+def test_the_conflict_shows_their_choice_as_the_page_names_it():
+    claim = ClaimFactory(claim_type=Claim.Type.QUANTITY)
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    bob_form["claim_type"] = Claim.Type.LAW
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    alice_form["claim_type"] = Claim.Type.STATEMENT
+    errors = form_errors(alice.post(claim_url(claim), alice_form))
+    assert str(Claim.Type.LAW.label) in errors
+    assert f"“{Claim.Type.LAW.value}”" not in errors and f"« {Claim.Type.LAW.value} »" not in errors
+
+
+@pytest.mark.parametrize("base", ['{"published_at": [1]}', '{"title": {"a": 1}}', "[1, 2]", "{"])
+def test_a_malformed_starting_point_is_refused_not_an_error(base):
+    article = ArticleFactory()
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    client = client_for(EditorFactory())
+    data = opened(client, url)
+    opened_on = json.loads(data[BASE_FIELD])
+    opened_on.update(json.loads(base) if base.startswith('{"') else {})
+    data[BASE_FIELD] = json.dumps(opened_on) if base.startswith('{"') else base
+    data["outlet"] = "AFP"
+    assert client.post(url, data).status_code in (200, 302)  # a refusal or a save, never a 500
+
+
+def save_in_background(client, url, data):
+    """POST ``data`` to ``url`` from another thread; returns the thread and its answers."""
+    answers = []
+
+    def save():
+        try:
+            answers.append(client.post(url, data))
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=save)
+    thread.start()
+    return thread, answers
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page", ["claim", "source"])
+def test_a_save_waits_for_the_verdict_before_it_locks_the_claim(page):
+    """In the workflow's order: an approval locks the verdict, then the claim. A page that
+    held the claim while it waited for the verdict would deadlock with it."""
+    review = review_in("in_review")
+    claim = review.claim
+    source = claim.sources.first() or SourceFactory(claim=claim)
+    client = client_for(EditorFactory())
+    url = (
+        claim_url(claim)
+        if page == "claim"
+        else reverse("admin:claims_source_change", args=[source.pk])
+    )
+    data = opened(client, url)
+    data["text" if page == "claim" else "title"] = "Changé pendant l'approbation."
+    with transaction.atomic():
+        Review.objects.select_for_update().get(pk=review.pk)  # an approval under way
+        saving, answers = save_in_background(client, url, data)
+        wait_until_blocked()
+        with psycopg.connect(database_url(), autocommit=True) as other:
+            # Free: the waiting save holds nothing the approval will ask for next.
+            other.execute(
+                "SELECT 1 FROM claims_claim WHERE id = %s FOR UPDATE NOWAIT",
+                [claim.pk],
+            )
+    saving.join(30)
+    assert answers[0].status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_being_saved_does_not_hold_back_rows_that_point_at_it():
+    """An appearance added in an article, while the article's page is being saved, takes a
+    key-share lock on the article: the save's lock lets it through."""
+    article = ArticleFactory()
+    data = {
+        "title": "Titre corrigé",
+        "url": article.url,
+        "outlet": article.outlet,
+        "author": article.author,
+        "published_at": "",
+        "language": article.language,
+        BASE_FIELD: ArticleForm(instance=article).initial[BASE_FIELD],
+    }
+    with transaction.atomic():
+        form = ArticleForm(data, instance=Article.objects.get(pk=article.pk))
+        assert form.is_valid(), form.errors
+        with psycopg.connect(database_url(), autocommit=True) as other:
+            with pytest.raises(psycopg.errors.LockNotAvailable):  # the save holds the row
+                other.execute(
+                    "SELECT 1 FROM claims_article WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    [article.pk],
+                )
+            other.execute(
+                "SELECT 1 FROM claims_article WHERE id = %s FOR KEY SHARE NOWAIT", [article.pk]
+            )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_change_committed_while_a_save_waits_queues_one_check():
+    source = SourceFactory(url="https://www.insee.fr/fr/statistiques/a")
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    client = client_for(FactCheckerFactory())
+    data = opened(client, url)
+    data["note"] = "Tableau 3."
+    with transaction.atomic():
+        lock_for_edit(source.claim_id)  # another save of the claim's, under way
+        saving, answers = save_in_background(client, url, data)
+        wait_until_blocked()
+        moved = Source.objects.get(pk=source.pk)
+        moved.url = "https://www.insee.fr/fr/statistiques/b"
+        moved.save()
+    saving.join(30)
+    assert answers[0].status_code == 302
+    source.refresh_from_db()
+    assert (source.url, source.note) == ("https://www.insee.fr/fr/statistiques/b", "Tableau 3.")
+    assert source.checks.filter(reason="url changed").count() == 1
+
+
+def test_a_date_shown_again_after_a_conflict_is_saved_as_it_is_now():
+    article = ArticleFactory(title="Titre", published_at=datetime(2017, 6, 29, 8, 0, tzinfo=UTC))
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    alice, bob = client_for(EditorFactory()), client_for(EditorFactory())
+    alice_form, bob_form = opened(alice, url), opened(bob, url)
+    bob_form.update(title="Titre de Bob", published_at_0="2017-06-30", published_at_1="09:15:00")
+    assert bob.post(url, bob_form).status_code == 302
+    bobs_date = Article.objects.get(pk=article.pk).published_at
+    alice_form["title"] = "Titre d'Alice"
+    conflict = alice.post(url, alice_form)
+    assert conflict.status_code == 200
+    assert alice.post(url, conflict.context["adminform"].form.data.dict()).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.published_at) == ("Titre d'Alice", bobs_date)

@@ -1,6 +1,7 @@
 """The workflow in the admin: each role × each action, the edit conflict, work queues,
 history and the login lockout — all through real admin requests."""
 
+import html
 import threading
 import time
 
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from claims.admin.corrections import ROW_GONE
 from claims.admin.verdicts import VERSION_MISSING
 from claims.models import (
     Article,
@@ -24,7 +26,12 @@ from claims.models import (
     Speaker,
 )
 from claims.publishing.verdicts import approve_and_publish
-from claims.workflow.reviews import approve_review, start_review, submit_review
+from claims.workflow.reviews import (
+    approve_review,
+    lock_for_edit,
+    start_review,
+    submit_review,
+)
 
 from .conftest import database_url
 from .factories import (
@@ -1038,9 +1045,9 @@ class TestLoginProtection:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_removing_one_source_each_at_the_same_moment_leave_one():
-    """Each page was read with two sources. The second save waits on the claim's row lock,
-    taken by the claim's form before its rows are read, so it reads them as the first save
-    left them: the source it removes is the last one, and the save is refused."""
+    """Each page was read with two sources. The second save waits on the verdict's and the
+    claim's row locks, taken by the claim's form before its rows are read, so it reads them as
+    the first save left them: one of its rows is gone, and the save is refused, saying so."""
     review = review_in("published")
     claim = review.claim
     first_source = claim.sources.get()
@@ -1052,8 +1059,8 @@ def test_two_editors_removing_one_source_each_at_the_same_moment_leave_one():
     data["correction_note"] = "Source retirée."
     answers = []
     with transaction.atomic():
-        # The first editor's save, under way: it holds the claim's row.
-        Claim.objects.select_for_update().get(pk=claim.pk)
+        # The first editor's save, under way: it holds the verdict's and the claim's rows.
+        lock_for_edit(claim.pk)
 
         def second_save():
             try:
@@ -1077,4 +1084,5 @@ def test_two_editors_removing_one_source_each_at_the_same_moment_leave_one():
     inlines = answers[0].context["inline_admin_formsets"]
     row_errors = [form.errors for inline in inlines for form in inline.formset]
     assert any(row_errors), "the second save went through"
+    assert gettext(ROW_GONE) in html.unescape(answers[0].content.decode())  # shown
     assert claim.sources.count() == 1

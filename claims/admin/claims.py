@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 
 from ..models import Claim, ClaimNote, Review, Source
 from ..workflow.claims import add_note, assign_claim, assignable_users, triage_claims
+from ..workflow.reviews import lock_for_edit
 from .claim_evidence import (
     AppearanceInline,
     ClaimNoteInline,
@@ -89,6 +90,10 @@ class ClaimForm(CorrectionNoteForm):
 
     def claim_of(self, cleaned):
         return self.instance
+
+    def lock_first(self):
+        # Its verdict before the claim, as the workflow locks them.
+        lock_for_edit(self.instance.pk)
 
 
 # The extraction's reasons (stored in English with the claim), in the reader's language.

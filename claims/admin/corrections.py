@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Claim
 from ..publishing.verdicts import correct_evidence
-from ..workflow.reviews import claim_edited
+from ..workflow.reviews import claim_edited, lock_for_edit
 from ..workflow.roles import can
 from .edit_conflicts import EditConflictForm
 
@@ -19,6 +19,10 @@ NOTE_FIELD = "correction_note"
 LAST_SOURCE = _(
     "A published verdict shows at least one source: add the one that replaces it before "
     "removing the last, or unpublish the verdict."
+)
+ROW_GONE = _(
+    "Someone removed a row of this list since you opened the page, so nothing was saved: "
+    "reload the page to see the list as it is now."
 )
 NOTE_NEEDED = _(
     "This claim's verdict is published: say in the correction note what you changed. "
@@ -57,6 +61,10 @@ class EvidenceFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        # Django's own error for it sits on the row's hidden id, which the page does not show.
+        pk_name = self.model._meta.pk.name
+        if any(pk_name in form.errors for form in self.initial_forms):
+            raise ValidationError(ROW_GONE)
         if is_published(self.instance) and self.has_changed() and not posted_note(self.data):
             raise ValidationError(NOTE_NEEDED)
 
@@ -77,9 +85,10 @@ class SourceFormSet(EvidenceFormSet):
             if not form.instance.pk and form.has_changed() and not self._should_delete_form(form)
         )
         # Counted in the database under the claim's row lock (the admin's save is one
-        # transaction): two editors removing one source each from pages read when it had two
-        # would otherwise each leave "the other one", and together none.
-        Claim.objects.select_for_update().filter(pk=self.instance.pk).exists()
+        # transaction), which the claim's form took before the rows were read: two editors
+        # removing one source each from pages read when it had two would otherwise each leave
+        # "the other one", and together none.
+        lock_for_edit(self.instance.pk)
         if self.instance.sources.exclude(pk__in=removed).count() + added == 0:
             raise ValidationError(LAST_SOURCE)
 

@@ -6,16 +6,20 @@ Each change form carries, hidden, the values of its fields as they were when the
 opened. On save, the row is read again under a lock: the fields this user left as they found
 them take the row's current values (so a colleague's change, or a worker's, is never reverted
 by a page that merely showed the old one), and a field both changed is an edit conflict. The
-form then keeps what the user typed, says what the other change was, and takes the current
-values as its new starting point: saving again keeps the user's version on purpose.
+form then keeps what the user typed in the fields that clash, shows the current values in the
+others, says what the other change was, and takes the current values as its new starting
+point: saving again keeps the user's version on purpose, and nothing else of the colleague's.
 """
 
 import datetime
 import json
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import post_init
 from django.forms.models import InlineForeignKeyField
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +37,9 @@ BASE_MISSING = _(
     "This form did not say what it was opened on, so nothing was saved: check the values "
     "shown, then save again."
 )
+# How far back the history is read for who changed a field.
+HISTORY_LOOKBACK = 20
+_JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 class BaseField(forms.CharField):
@@ -83,6 +90,10 @@ def decode(text, names):
         return None
     if not isinstance(values, dict) or not set(names) <= set(values):
         return None
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, _JSON_SCALARS) for item in items):
+            return None
     return values
 
 
@@ -101,7 +112,8 @@ class EditConflictForm(forms.ModelForm):
             self.initial[BASE_FIELD] = encode(row_values(self.instance, tracked_fields(self)))
 
     def lock_first(self):
-        """Rows to lock before this one, so that every page takes its locks in one order."""
+        """Lock the rows to lock before this one: every page and the workflow take their
+        locks in one order (a claim's live verdict, the claim, then its rows)."""
 
     @cached_property
     def opened_on(self):
@@ -131,15 +143,25 @@ class EditConflictForm(forms.ModelForm):
         """Whether ``data`` (as posted) differs from the row value ``value`` (as JSON)."""
         field = self.fields[name]
         model_field = self._meta.model._meta.get_field(name)
-        if value is not None and not model_field.is_relation:
-            value = model_field.to_python(value)
-        # As BoundField.initial does: a widget without microseconds shows none.
-        if (
-            isinstance(value, datetime.datetime | datetime.time)
-            and not field.widget.supports_microseconds
-        ):
-            value = value.replace(microsecond=0)
-        return field.has_changed(value, data)
+        try:
+            if value is not None and not model_field.is_relation:
+                value = model_field.to_python(value)
+            # As BoundField.initial does: a widget without microseconds shows none.
+            if (
+                isinstance(value, datetime.datetime | datetime.time)
+                and not field.widget.supports_microseconds
+            ):
+                value = value.replace(microsecond=0)
+            if isinstance(field, forms.CharField):
+                # Browsers send a textarea's lines ending in \r\n, and the form field trims
+                # and normalises (a URL's empty "?"): the stored text read the same way.
+                if isinstance(data, str):
+                    data = data.replace("\r\n", "\n")
+                if isinstance(value, str):
+                    value = field.to_python(value.replace("\r\n", "\n"))
+            return field.has_changed(value, data)
+        except (TypeError, ValueError, ValidationError):
+            return True
 
     def clean(self):
         cleaned = super().clean()
@@ -147,22 +169,20 @@ class EditConflictForm(forms.ModelForm):
             return cleaned
         self.lock_first()
         model = type(self.instance)
-        current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        # Not FOR UPDATE: a row inserted meanwhile that points at this one (an appearance in
+        # this article) takes a key-share lock, which that would block, in a deadlock.
+        current = model._base_manager.select_for_update(no_key=True).filter(pk=self.instance.pk)
+        current = current.first()
         if current is None:
             raise forms.ValidationError(GONE)
+        self._load(current)
         names = tracked_fields(self)
-        # The admin saves every column of the row it read before this lock: those the form
-        # does not show (a claim's status, a source's link status) take their values now, or
-        # the save would put back what the workflow or a background check changed meanwhile.
-        for field in model._meta.concrete_fields:
-            if field.name not in names and not field.primary_key:
-                setattr(self.instance, field.attname, getattr(current, field.attname))
         now = row_values(current, names)
         opened = self.opened_on
         if opened is None:
             if not self.require_base:
                 return cleaned
-            self._start_over_from(now)
+            self._start_over_from(current, now, keep=names)
             raise forms.ValidationError(BASE_MISSING)
         changed = set(self.changed_data)
         theirs = [name for name in names if opened[name] != now[name]]
@@ -172,11 +192,12 @@ class EditConflictForm(forms.ModelForm):
             if name in changed and self._differs(name, now[name], self[name].data)
         ]
         if clashes:
-            self._start_over_from(now)
+            self._start_over_from(current, now, keep=clashes)
             raise forms.ValidationError(
                 CONFLICT,
                 params={
-                    "who": last_editor(current) or pgettext_lazy("who changed it", "someone else"),
+                    "who": who_changed(current, clashes)
+                    or pgettext_lazy("who changed it", "someone else"),
                     "fields": ", ".join(str(self.fields[name].label) for name in clashes),
                     "theirs": "; ".join(
                         THEIR_VALUE
@@ -190,10 +211,48 @@ class EditConflictForm(forms.ModelForm):
                 cleaned[name] = current_value(current, name)
         return cleaned
 
-    def _start_over_from(self, values):
-        """Re-render with the row's current values as the page's starting point."""
+    def _load(self, current):
+        """Make the instance the row as it is under the lock; the form's values go on it after
+        ``clean``. The admin read it before: saved as read, every column would go back to
+        what it was then (a triage, a link check committed meanwhile, undone)."""
+        for field in type(self.instance)._meta.concrete_fields:
+            if not field.primary_key:
+                setattr(self.instance, field.attname, getattr(current, field.attname))
+        # What the model's signals remember of the row as loaded (a source's address, whose
+        # change queues a check): as loaded now, not as it was before the lock.
+        post_init.send(sender=type(self.instance), instance=self.instance)
+
+    def _start_over_from(self, current, values, keep):
+        """Re-render with the row's current values as the page's starting point: in the form,
+        the user's own in the fields ``keep`` lists, the row's in the others."""
         self.data = self.data.copy()
         self.data[self.add_prefix(BASE_FIELD)] = encode(values)
+        for name in tracked_fields(self):
+            if name not in keep:
+                self._show(name, current_value(current, name))
+
+    def _show(self, name, value):
+        """Put ``value`` in the form's data as its widget would post it."""
+        field = self.fields[name]
+        widget = getattr(field.widget, "widget", field.widget)  # the admin's related wrapper
+        key = self.add_prefix(name)
+        value = field.prepare_value(value)
+        if isinstance(widget, forms.MultiWidget):
+            parts = zip(widget.widgets_names, widget.widgets, widget.decompress(value), strict=True)
+            for suffix, part_widget, part in parts:
+                self.data[key + suffix] = part_widget.format_value(part) or ""
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                self.data[key] = "on"
+            else:
+                self.data.pop(key, None)
+        elif getattr(widget, "allow_multiple_selected", False):
+            self.data.setlist(key, [str(item) for item in value or []])
+        else:
+            formatted = widget.format_value(value)
+            if isinstance(formatted, list):  # a select's chosen values, here one
+                formatted = formatted[0] if formatted else ""
+            self.data[key] = "" if formatted is None else formatted
 
 
 class EditConflictRowForm(EditConflictForm):
@@ -211,22 +270,32 @@ def current_value(row, name):
 
 
 def shown(row, name):
+    """``row``'s value of ``name`` as a reader of the admin would say it."""
+    field = row._meta.get_field(name)
     value = current_value(row, name)
-    if isinstance(value, list):
+    if field.choices and value not in (None, ""):
+        value = getattr(row, f"get_{name}_display")()
+    elif isinstance(value, datetime.datetime):
+        value = formats.localize(timezone.localtime(value))
+    elif isinstance(value, list):
         value = ", ".join(str(item) for item in value)
     if value is None or value == "":
         return "—"
     return Truncator(str(value)).chars(200)
 
 
-def last_editor(row):
-    """Who last saved ``row``, where its history says so."""
+def who_changed(row, names):
+    """Who last changed any of ``names`` on ``row``, where its history says so."""
     history = getattr(row, "history", None)
     if history is None:
         return None
-    record = history.select_related("history_user").first()
-    user = record.history_user if record is not None else None
-    return user.get_username() if user is not None else None
+    attnames = [row._meta.get_field(name).attname for name in names]
+    records = list(history.select_related("history_user")[:HISTORY_LOOKBACK])
+    for newer, older in zip(records, records[1:], strict=False):
+        if any(getattr(newer, a) != getattr(older, a) for a in attnames):
+            user = newer.history_user
+            return user.get_username() if user is not None else None
+    return None
 
 
 class EditConflictAdmin:

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from ..checking.checks import request_check
 from ..models import FAILING_STATUSES, Claim, FailingSource, Source, SourceCheck
-from ..workflow.reviews import claim_edited
+from ..workflow.reviews import claim_edited, lock_for_edit
 from ..workflow.roles import can
 from .common import HistoryAdmin
 from .corrections import (
@@ -100,8 +100,8 @@ class SourceForm(CorrectionNoteForm):
         return self.instance.claim if self.instance.pk else cleaned.get("claim")
 
     def lock_first(self):
-        # The claim's page locks the claim, then its sources: the same order here.
-        Claim.objects.select_for_update().filter(pk=self.instance.claim_id).exists()
+        # The claim's page locks its verdict, the claim, then its sources: the same order here.
+        lock_for_edit(self.instance.claim_id)
 
 
 @admin.register(Source)

@@ -22,6 +22,16 @@ def _locked(review):
     return Review.objects.select_for_update().select_related("claim").get(pk=review.pk)
 
 
+def lock_for_edit(claim_id):
+    """Lock a claim's live verdict, then the claim, in the order the workflow takes them (an
+    admin page that took the claim first would deadlock with an approval)."""
+    live = Review.objects.select_for_update().filter(
+        claim_id=claim_id, state__in=Review.LIVE_STATES
+    )
+    list(live.values_list("pk", flat=True))
+    list(Claim.objects.select_for_update(no_key=True).filter(pk=claim_id).values_list("pk"))
+
+
 def _bump(review, user, reason, fields):
     review.version += 1
     record(review, user, reason)
