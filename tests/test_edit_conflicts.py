@@ -19,6 +19,7 @@ from claims.workflow.reviews import lock_for_edit
 
 from .conftest import database_url
 from .factories import (
+    AppearanceFactory,
     ArticleFactory,
     ClaimFactory,
     EditorFactory,
@@ -493,3 +494,82 @@ def test_a_date_shown_again_after_a_conflict_is_saved_as_it_is_now():
     assert alice.post(url, conflict.context["adminform"].form.data.dict()).status_code == 302
     article.refresh_from_db()
     assert (article.title, article.published_at) == ("Titre d'Alice", bobs_date)
+
+
+def test_after_a_conflict_the_users_other_changes_are_still_in_the_form():
+    claim = ClaimFactory(text="Texte initial.", quotation="Citation initiale.")
+    alice, bob = client_for(FactCheckerFactory()), client_for(FactCheckerFactory())
+    alice_form, bob_form = opened(alice, claim_url(claim)), opened(bob, claim_url(claim))
+    bob_form.update(text="Texte de Bob.", claim_type=Claim.Type.LAW)
+    assert bob.post(claim_url(claim), bob_form).status_code == 302
+    alice_form.update(text="Texte d'Alice.", quotation="Citation d'Alice.")
+    conflict = alice.post(claim_url(claim), alice_form)
+    form = conflict.context["adminform"].form
+    assert (form["text"].value(), form["quotation"].value()) == (
+        "Texte d'Alice.",
+        "Citation d'Alice.",
+    )
+    assert alice.post(claim_url(claim), form.data.dict()).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.quotation, claim.claim_type) == (
+        "Texte d'Alice.",
+        "Citation d'Alice.",
+        Claim.Type.LAW,
+    )
+
+
+def test_moving_an_appearance_reads_its_text_again_from_the_article():
+    appearance = AppearanceFactory()
+    claim, body = appearance.claim, appearance.article.body
+    client = client_for(FactCheckerFactory())
+    data = opened(client, claim_url(claim))
+    data.update({"appearances-0-start": "1", "appearances-0-end": "12"})
+    assert client.post(claim_url(claim), data).status_code == 302
+    appearance.refresh_from_db()
+    assert (appearance.start, appearance.end, appearance.span_text) == (1, 12, body[1:12])
+
+
+def test_an_appearance_moved_past_the_end_of_its_article_is_refused_on_its_row():
+    appearance = AppearanceFactory()
+    client = client_for(FactCheckerFactory())
+    data = opened(client, claim_url(appearance.claim))
+    data["appearances-0-end"] = str(len(appearance.article.body) + 10)
+    response = client.post(claim_url(appearance.claim), data)
+    assert response.status_code == 200
+    [rows] = [
+        i.formset
+        for i in response.context["inline_admin_formsets"]
+        if i.formset.prefix == "appearances"
+    ]
+    assert "end" in rows.forms[0].errors
+
+
+@pytest.mark.parametrize(
+    "name, base",
+    [
+        ("edit_base", "[" * 100_000),
+        ("appearances-0-edit_base", '{"article": 1, "end": Infinity, "start": 0}'),
+    ],
+)
+def test_a_forged_starting_point_on_the_claims_page_is_no_error(name, base):
+    appearance = AppearanceFactory()
+    client = client_for(FactCheckerFactory())
+    data = opened(client, claim_url(appearance.claim))
+    data[name] = base
+    data["text"] = "Le chômage a baissé de 6 % en 2016."
+    assert client.post(claim_url(appearance.claim), data).status_code in (200, 302)
+
+
+def test_a_failing_source_is_changed_on_the_sources_own_page():
+    """Saved as the failing-sources proxy, it sent none of a source's signals: no history, no
+    check of a new address."""
+    source = SourceFactory(status=LinkStatus.DEAD)
+    client = client_for(FactCheckerFactory())
+    page = client.get(reverse("admin:claims_failingsource_change", args=[source.pk]))
+    assert page.status_code == 302
+    assert page.url == reverse("admin:claims_source_change", args=[source.pk])
+    posted = client.post(
+        reverse("admin:claims_failingsource_change", args=[source.pk]), {"note": "perdu"}
+    )
+    assert posted.status_code == 302
+    assert Source.objects.get(pk=source.pk).note == source.note

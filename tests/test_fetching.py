@@ -21,7 +21,12 @@ from urllib.parse import parse_qsl, quote
 import pytest
 
 from claims.checking import fetching
-from claims.checking.addresses import is_blocked_address, refused_port, resolve_and_check
+from claims.checking.addresses import (
+    is_blocked_address,
+    lookup,
+    refused_port,
+    resolve_and_check,
+)
 from claims.checking.fetching import DEFAULT_USER_AGENT, FetchError, fetch, post
 
 LOOPBACK = "127.0.0.0/8"
@@ -402,6 +407,29 @@ def test_a_name_server_that_never_answers_costs_the_fetch_no_more_than_its_deadl
     # Not "dns": the lookup was given up on when the deadline came, not left to fail.
     assert error.value.kind == "timeout"
     assert "slow.test" in str(error.value)
+
+
+def test_lookups_stuck_on_dead_name_servers_do_not_hold_back_the_others(dns):
+    silent = threading.Event()
+    for n in range(20):  # more than a checks worker runs at once
+        dns.answers[f"dead{n}.test"] = [silent]
+    dns.answers["healthy.test"] = [["93.184.216.34"]]
+    try:
+        for n in range(20):
+            with pytest.raises(FetchError):
+                lookup(f"dead{n}.test", 80, timeout=0.05)
+        answer = lookup("healthy.test", 80, timeout=10)
+    finally:
+        silent.set()
+    assert [info[4][0] for info in answer] == ["93.184.216.34"]
+
+
+def test_a_lookup_that_fails_says_why(dns):
+    dns.answers["gone.test"] = [socket.gaierror(socket.EAI_NONAME, "Name or service not known")]
+    with pytest.raises(FetchError) as error:
+        resolve_and_check("gone.test", 443, timeout=5)
+    assert error.value.kind == "dns"
+    assert "could not resolve gone.test" in str(error.value)
 
 
 @pytest.mark.parametrize("port", [80, 443, 8080, 8443])

@@ -455,11 +455,9 @@ class TestFailingSources:
         Source.objects.filter(pk=source.pk).update(status=LinkStatus.DEAD)
         return source
 
-    def test_the_history_button_leads_to_the_sources_history(self, dead):
+    def test_its_history_links_lead_to_the_sources_history(self, dead):
         client = client_for(EditorFactory())
-        page = client.get(reverse("admin:claims_failingsource_change", args=[dead.pk]))
         url = reverse("admin:claims_failingsource_history", args=[dead.pk])
-        assert url in page.content.decode()
         response = client.get(url, follow=True)
         assert response.status_code == 200
         assert response.redirect_chain == [

@@ -23,7 +23,8 @@ class ClaimQuotationInline(QuotationInline):
 
 
 class AppearanceForm(EditConflictRowForm):
-    """An appearance row: its article's autocomplete is labelled from the row's article."""
+    """An appearance row: its article's autocomplete is labelled from the row's article; its
+    span text follows its offsets."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +32,14 @@ class AppearanceForm(EditConflictRowForm):
         if field is not None and ClaimAppearance.article.is_cached(self.instance):
             # Inside the admin's wrapper (the add/change links).
             getattr(field.widget, "widget", field.widget).chosen = self.instance.article
+
+    def clean(self):
+        cleaned = super().clean()
+        # The text shown is the article's at the offsets: moved, it is read again from the
+        # body (the model refused the old one, on a field the form has not: a 500).
+        if self.instance.pk and {"article", "start", "end"} & set(self.changed_data):
+            self.instance.span_text = ""
+        return cleaned
 
 
 class AppearanceInline(EditConflictAdmin, LockedOncePublishedInline, admin.TabularInline):

@@ -86,7 +86,7 @@ def decode(text, names):
     """The values a posted form was opened on, or None when it carries none it could have."""
     try:
         values = json.loads(text or "")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(values, dict) or not set(names) <= set(values):
         return None
@@ -160,7 +160,7 @@ class EditConflictForm(forms.ModelForm):
                 if isinstance(value, str):
                     value = field.to_python(value.replace("\r\n", "\n"))
             return field.has_changed(value, data)
-        except (TypeError, ValueError, ValidationError):
+        except (TypeError, ValueError, OverflowError, ValidationError):
             return True
 
     def clean(self):
@@ -192,7 +192,8 @@ class EditConflictForm(forms.ModelForm):
             if name in changed and self._differs(name, now[name], self[name].data)
         ]
         if clashes:
-            self._start_over_from(current, now, keep=clashes)
+            # The user's own changes stay in the form, theirs in the fields the user left.
+            self._start_over_from(current, now, keep=changed)
             raise forms.ValidationError(
                 CONFLICT,
                 params={

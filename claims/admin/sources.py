@@ -215,8 +215,13 @@ class FailingSourceAdmin(SourceAdmin):
             return False
         return request.user.has_perm("claims.change_source")
 
+    # A source is changed on its own page: saved as this proxy, it sent none of the source's
+    # signals (no history, no check of a new address, public pages not refreshed).
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:claims_source_change", object_id)
+
     # simple_history records sources, not this proxy (its options have no history manager,
-    # so its own history pages crashed): the History button leads to the source's.
+    # so its own history pages crashed): old links to its history lead to the source's.
     def history_view(self, request, object_id, extra_context=None):
         return redirect("admin:claims_source_history", object_id)
 

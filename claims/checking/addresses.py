@@ -4,12 +4,9 @@ resolved once, and every address it resolves to is vetted before anything connec
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as LookupTimeout
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -73,37 +70,31 @@ def refused_port(url: str) -> int | None:
     return port
 
 
-# Lookups still running after their fetch gave up on them: the system resolver cannot be
-# interrupted, so they are left to finish, at most this many at once per process.
-LOOKUPS_IN_FLIGHT = 4
-_lookups: tuple[int, ThreadPoolExecutor] | None = None
-_lookups_made = threading.Lock()
-
-
-def _lookup_pool() -> ThreadPoolExecutor:
-    """This process's lookup threads (a pool made before a worker forked has none in it)."""
-    global _lookups
-    with _lookups_made:
-        if _lookups is None or _lookups[0] != os.getpid():
-            pool = ThreadPoolExecutor(LOOKUPS_IN_FLIGHT, thread_name_prefix="fetch-dns")
-            _lookups = (os.getpid(), pool)
-        return _lookups[1]
-
-
 def lookup(host: str, port: int, timeout: float | None = None):
     """The system resolver's addresses for ``host``, given up after ``timeout`` seconds: a name
     server that never answers would otherwise hold the fetch past its deadline (the resolver's
     own retries can take half a minute, and each redirect looks up again)."""
     if timeout is None:
         return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    answer = _lookup_pool().submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-    try:
-        return answer.result(timeout=max(timeout, 0))
-    except LookupTimeout:
-        answer.cancel()  # if it is still waiting for a thread
-        raise FetchError(
-            "timeout", f"looking up {host} took longer than the fetch's deadline"
-        ) from None
+    outcome = {}
+
+    def resolve():
+        try:
+            outcome["answer"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except Exception as exc:  # for the fetch waiting on it
+            outcome["error"] = exc
+
+    # A thread of its own, not one of a pool: a lookup the resolver cannot be made to drop
+    # keeps its thread until it answers, and lookups left on dead name servers would hold a
+    # pool's threads while every other fetch's lookup queued behind them.
+    thread = threading.Thread(target=resolve, name="fetch-dns", daemon=True)
+    thread.start()
+    thread.join(max(timeout, 0))
+    if thread.is_alive():
+        raise FetchError("timeout", f"looking up {host} took longer than the fetch's deadline")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answer"]
 
 
 def resolve_and_check(
