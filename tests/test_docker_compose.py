@@ -176,3 +176,15 @@ def test_gunicorn_refuses_a_timeout_that_is_no_number_of_seconds_and_names_it(na
     )
     assert run.returncode != 0
     assert f"{name} must be a whole number of seconds, 1 or more, not {value!r}" in run.stderr
+
+
+def test_gunicorn_refuses_to_start_no_worker():
+    run = subprocess.run(
+        [GUNICORN, "--print-config", "--config", "python:factcheck.gunicorn", "factcheck.wsgi"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DEBUG": "1", "WEB_CONCURRENCY": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0
+    assert "WEB_CONCURRENCY must be a whole number of workers, 1 or more, not '0'" in run.stderr
