@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -96,6 +97,33 @@ def database_url():
     host = db["HOST"] or "127.0.0.1"
     port = db["PORT"] or 5432
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
+
+
+def wait_until_blocked(what="the other transaction"):
+    """Until another connection waits on a row lock in this test's database."""
+    with psycopg.connect(database_url(), autocommit=True) as watcher:
+        deadline = time.monotonic() + 30
+        while not watcher.execute(
+            "SELECT 1 FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        ).fetchone():
+            assert time.monotonic() < deadline, f"{what} never waited"
+            time.sleep(0.05)
+
+
+def post_in_background(client, url, data):
+    """POST ``data`` to ``url`` from another thread; returns the thread and its answers."""
+    answers = []
+
+    def post():
+        try:
+            answers.append(client.post(url, data))
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    return thread, answers
 
 
 def subprocess_env(**overrides):

@@ -2,13 +2,11 @@
 both changed is refused with the other's version shown and the user's kept in the form."""
 
 import json
-import threading
-import time
 from datetime import UTC, datetime
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from claims.admin.articles import ArticleForm, SpeakerForm
@@ -17,7 +15,7 @@ from claims.models import Article, Claim, Correction, LinkStatus, Review, Source
 from claims.workflow.claims import triage_claims
 from claims.workflow.reviews import lock_for_edit
 
-from .conftest import database_url
+from .conftest import database_url, post_in_background, wait_until_blocked
 from .factories import (
     AppearanceFactory,
     ArticleFactory,
@@ -257,19 +255,10 @@ def test_a_status_change_committed_while_the_save_waits_is_kept():
     client = client_for(FactCheckerFactory())
     data = opened(client, claim_url(claim))
     data["text"] = "Le chômage a baissé de 6 % en 2016."
-    answers = []
     with transaction.atomic():
         Claim.objects.select_for_update().get(pk=claim.pk)  # a triage under way
-
-        def save():
-            try:
-                answers.append(client.post(claim_url(claim), data))
-            finally:
-                connection.close()  # this thread's own
-
-        saving = threading.Thread(target=save)
-        saving.start()
-        wait_until_blocked()
+        saving, answers = post_in_background(client, claim_url(claim), data)
+        wait_until_blocked("the save")
         Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.SELECTED)
     saving.join(30)
     assert answers[0].status_code == 302
@@ -278,18 +267,6 @@ def test_a_status_change_committed_while_the_save_waits_is_kept():
         Claim.Status.SELECTED,
         "Le chômage a baissé de 6 % en 2016.",
     )
-
-
-def wait_until_blocked():
-    """Until another connection waits on a row lock in this test's database."""
-    with psycopg.connect(database_url(), autocommit=True) as watcher:
-        deadline = time.monotonic() + 30
-        while not watcher.execute(
-            "SELECT 1 FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        ).fetchone():
-            assert time.monotonic() < deadline, "the save never waited"
-            time.sleep(0.05)
 
 
 def test_saving_again_after_a_conflict_keeps_the_colleagues_other_changes():
@@ -386,21 +363,6 @@ def test_a_malformed_starting_point_is_refused_not_an_error(base):
     assert client.post(url, data).status_code in (200, 302)  # a refusal or a save, never a 500
 
 
-def save_in_background(client, url, data):
-    """POST ``data`` to ``url`` from another thread; returns the thread and its answers."""
-    answers = []
-
-    def save():
-        try:
-            answers.append(client.post(url, data))
-        finally:
-            connection.close()  # this thread's own
-
-    thread = threading.Thread(target=save)
-    thread.start()
-    return thread, answers
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("page", ["claim", "source"])
 def test_a_save_waits_for_the_verdict_before_it_locks_the_claim(page):
@@ -419,8 +381,8 @@ def test_a_save_waits_for_the_verdict_before_it_locks_the_claim(page):
     data["text" if page == "claim" else "title"] = "Changé pendant l'approbation."
     with transaction.atomic():
         Review.objects.select_for_update().get(pk=review.pk)  # an approval under way
-        saving, answers = save_in_background(client, url, data)
-        wait_until_blocked()
+        saving, answers = post_in_background(client, url, data)
+        wait_until_blocked("the save")
         with psycopg.connect(database_url(), autocommit=True) as other:
             # Free: the waiting save holds nothing the approval will ask for next.
             other.execute(
@@ -468,8 +430,8 @@ def test_an_address_change_committed_while_a_save_waits_queues_one_check():
     data["note"] = "Tableau 3."
     with transaction.atomic():
         lock_for_edit(source.claim_id)  # another save of the claim's, under way
-        saving, answers = save_in_background(client, url, data)
-        wait_until_blocked()
+        saving, answers = post_in_background(client, url, data)
+        wait_until_blocked("the save")
         moved = Source.objects.get(pk=source.pk)
         moved.url = "https://www.insee.fr/fr/statistiques/b"
         moved.save()

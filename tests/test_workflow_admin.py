@@ -2,13 +2,10 @@
 history and the login lockout — all through real admin requests."""
 
 import html
-import threading
-import time
 
-import psycopg
 import pytest
 from django import forms
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -33,7 +30,7 @@ from claims.workflow.reviews import (
     submit_review,
 )
 
-from .conftest import database_url
+from .conftest import post_in_background, wait_until_blocked
 from .factories import (
     AppearanceFactory,
     ArticleFactory,
@@ -1055,27 +1052,11 @@ def test_two_editors_removing_one_source_each_at_the_same_moment_leave_one():
     data = claim_form_data(client.get(url))
     data["sources-1-DELETE"] = "on"
     data["correction_note"] = "Source retirée."
-    answers = []
     with transaction.atomic():
         # The first editor's save, under way: it holds the verdict's and the claim's rows.
         lock_for_edit(claim.pk)
-
-        def second_save():
-            try:
-                answers.append(client.post(url, data))
-            finally:
-                connection.close()  # this thread's own
-
-        second = threading.Thread(target=second_save)
-        second.start()
-        with psycopg.connect(database_url(), autocommit=True) as watcher:
-            deadline = time.monotonic() + 30
-            while not watcher.execute(
-                "SELECT 1 FROM pg_stat_activity"
-                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            ).fetchone():
-                assert time.monotonic() < deadline, "the second save never waited"
-                time.sleep(0.05)
+        second, answers = post_in_background(client, url, data)
+        wait_until_blocked("the second save")
         Source.objects.filter(pk=first_source.pk).delete()
     second.join(30)
     assert answers[0].status_code == 200

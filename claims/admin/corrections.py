@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Claim
 from ..publishing.verdicts import correct_evidence
-from ..workflow.reviews import claim_edited, lock_for_edit
+from ..workflow.reviews import claim_edited
 from ..workflow.roles import can
 from .edit_conflicts import EditConflictForm
 
@@ -84,11 +84,10 @@ class SourceFormSet(EvidenceFormSet):
             for form in self.forms
             if not form.instance.pk and form.has_changed() and not self._should_delete_form(form)
         )
-        # Counted in the database under the claim's row lock (the admin's save is one
-        # transaction), which the claim's form took before the rows were read: two editors
-        # removing one source each from pages read when it had two would otherwise each leave
-        # "the other one", and together none.
-        lock_for_edit(self.instance.pk)
+        # Counted in the database under the claim's row lock, which the claim's form took
+        # (lock_for_edit) before these rows were read, and holds until the admin's save
+        # commits: two editors removing one source each from pages read when it had two would
+        # otherwise each leave "the other one", and together none.
         if self.instance.sources.exclude(pk__in=removed).count() + added == 0:
             raise ValidationError(LAST_SOURCE)
 
